@@ -1,0 +1,29 @@
+# Two commands for a fresh machine with Python 3.11:
+#   make demo   installs everything and runs the main job on the sample articles
+#   make test   installs the development extras and runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: demo test install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+demo: install
+	$(BIN)/stance quotes seeds/articles -o $(OUT)/quotes.jsonl
+	$(BIN)/stance speakers seeds/articles
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -1,0 +1,244 @@
+"""Stage 1: read articles from files and clean page furniture without moving offsets.
+
+Readers accept .txt, .md, .html/.htm (text extracted) and .jsonl (one article a line with
+`text` and optional `id`, `title`, `date`, `url`). Cleaning blanks furniture out with spaces,
+so every offset computed on the clean text points at the same character of the original.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ArticleError
+from .records import Article, Paragraph, stable_id
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+DEFAULT_MAX_CHARS = 2_000_000  # far beyond any news article; guards against runaway inputs
+
+# Whole lines that are page furniture, not article text (matched case-insensitively).
+FURNITURE_LINES = re.compile(
+    r"^\s*(skip to (main )?content|advertisement|advertising|also worth reading|latest news|"
+    r"read more|related( articles| stories| coverage)?|share( this)?( article)?|subscribe( now)?|"
+    r"sign up.*newsletter.*|most (read|popular)|recommended( for you)?|follow us.*|"
+    r"(source|sources)\s*:.{0,80}|(with information from|(additional )?reporting by|editing by|writing by)\b.{0,120}|"
+    r"click here.*|photo:.*|image:.*|caption:.*|\(?(reuters|afp|ap|bloomberg)\)?)\s*$",
+    re.IGNORECASE,
+)
+# A leading metadata line such as " date 2025-07-11" (possibly followed by the first text).
+LEADING_META = re.compile(r"^\s*(date|published|updated)\s*:?\s*(\d{4}-\d{2}-\d{2})[T\d:.Z+-]*\s?", re.IGNORECASE)
+# Photo credits: "REUTERS/Hasnoor Hussain", "AFP/Getty Images", "Photo: AP".
+PHOTO_CREDIT = re.compile(
+    r"\b(REUTERS|Reuters|AFP|AP|EPA|EPA-EFE|Getty Images|Bloomberg|Xinhua|Bernama|Kyodo)"
+    r"(/[A-Z][\w.'-]*( [A-Z][\w.'-]*){0,3})+(/File Photo)?"
+)
+# A caption that ends with an agency credit after a dash: "... on July 11, 2025. — Reuters".
+DASH_CREDIT = re.compile(r"\s[—–-]\s*(Reuters|AFP|AP|Bloomberg|Xinhua|Bernama|EPA|Getty Images)\.?\s*$")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """One input: an article, or the error that made it unreadable (never both)."""
+
+    source: str
+    article: Article | None = None
+    error: ArticleError | None = None
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files and folders (recursively, sorted) into article files."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
+                    yield f
+        else:
+            yield p
+
+
+def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
+    """Read every article under `paths`; unreadable ones come back as errors, not exceptions."""
+    for path in iter_paths(paths):
+        if not path.exists():
+            yield ReadResult(str(path), error=ArticleError("no such file", path=str(path)))
+            continue
+        if path.suffix.lower() == ".jsonl":
+            yield from _read_jsonl(path, max_chars)
+            continue
+        try:
+            text = _read_text(path, max_chars)
+            if path.suffix.lower() in (".html", ".htm"):
+                text = html_to_text(text)
+            yield ReadResult(str(path), article=make_article(text, source=str(path), article_id=path.stem))
+        except ArticleError as exc:
+            yield ReadResult(str(path), error=exc)
+
+
+def _read_text(path: Path, max_chars: int) -> str:
+    size = path.stat().st_size
+    if size == 0:
+        raise ArticleError("empty file", path=str(path))
+    if size > max_chars * 4:
+        raise ArticleError(f"too large ({size / 1e6:.1f} MB, limit {max_chars:,} characters); "
+                           "split it or raise --max-chars", path=str(path))
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise ArticleError("binary file (NUL bytes), not a text article", path=str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                           "convert it, e.g. iconv -f cp1252 -t utf-8", path=str(path)) from None
+    if len(text) > max_chars:
+        raise ArticleError(f"too large ({len(text):,} characters, limit {max_chars:,}); "
+                           "split it or raise --max-chars", path=str(path))
+    if not text.strip():
+        raise ArticleError("no text (only white space)", path=str(path))
+    return text
+
+
+def _read_jsonl(path: Path, max_chars: int) -> Iterator[ReadResult]:
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:
+        yield ReadResult(str(path), error=ArticleError(str(exc), path=str(path)))
+        return
+    with fh:
+        lineno = 0
+        while True:
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError:
+                yield ReadResult(str(path), error=ArticleError(f"not UTF-8 after line {lineno}", path=str(path)))
+                return
+            if not line:
+                return
+            lineno += 1
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                yield ReadResult(where, error=ArticleError(f"malformed JSON ({exc})", path=str(path), line=lineno))
+                continue
+            text = obj.get("text") if isinstance(obj, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                yield ReadResult(where, error=ArticleError("missing or empty field 'text'", path=str(path), line=lineno))
+                continue
+            if len(text) > max_chars:
+                yield ReadResult(where, error=ArticleError(f"text too large ({len(text):,} characters)",
+                                                           path=str(path), line=lineno))
+                continue
+            aid = str(obj.get("id") or f"{path.stem}-{lineno}")
+            yield ReadResult(where, article=make_article(
+                text, source=where, article_id=aid,
+                title=obj.get("title"), date=obj.get("date"), url=obj.get("url")))
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block element a paragraph; scripts and navigation dropped."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "nav", "header", "footer", "aside", "noscript", "form", "figure"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    if soup.title:
+        soup.title.decompose()
+    blocks = []
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote"]):
+        if el.find(["p", "li", "blockquote"]):
+            continue  # its children are blocks of their own
+        t = " ".join(el.get_text(" ", strip=True).split())
+        if t:
+            blocks.append(t)
+    if not blocks:
+        blocks = [" ".join(soup.get_text(" ", strip=True).split())]
+    if title and (not blocks or blocks[0] != title):
+        blocks.insert(0, title)
+    return "\n\n".join(blocks)
+
+
+def make_article(text: str, *, source: str, article_id: str | None = None, title: str | None = None,
+                 date: str | None = None, url: str | None = None) -> Article:
+    """Build an Article from raw text: clean furniture, find the date line and a title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    clean, found_date = clean_text(text)
+    if title is None:
+        title = _guess_title(clean)
+    aid = article_id or stable_id(text)
+    return Article(id=aid, source=source, text=text, clean=clean, title=title, date=date or found_date, url=url)
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
+def clean_text(text: str) -> tuple[str, str | None]:
+    """Blank out page furniture, keeping length and newlines; returns (clean, date found)."""
+    out = []
+    date = None
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        cleaned = line
+        if i == 0 or not text[:pos].strip():
+            m = LEADING_META.match(line)
+            if m:
+                date = m.group(2)
+                cleaned = _blank(line[: m.end()]) + line[m.end():]
+        if FURNITURE_LINES.match(cleaned):
+            cleaned = _blank(cleaned)
+        elif PHOTO_CREDIT.search(cleaned) or DASH_CREDIT.search(cleaned):
+            # A caption with a credit: the whole paragraph is furniture, not reporting.
+            cleaned = _blank(cleaned)
+        out.append(cleaned)
+        pos += len(line) + 1
+    return "\n".join(out), date
+
+
+def _guess_title(clean: str) -> str | None:
+    """The first non-empty line, when it is short and does not end like a sentence."""
+    for line in clean.split("\n"):
+        s = line.strip()
+        if s:
+            if len(s) < 160 and not s.endswith((".", "?", "!", '"', "”")):
+                return s
+            return None
+    return None
+
+
+def paragraphs(article: Article) -> list[Paragraph]:
+    """Split the clean text into paragraphs, with offsets into the original.
+
+    Blank lines separate paragraphs; a single newline does too unless the text is
+    hard-wrapped (a line that ends mid-sentence followed by a lower-case line).
+    """
+    clean = article.clean
+    result: list[Paragraph] = []
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", clean):
+        s, e = m.start(), m.end()
+        if not clean[s:e].strip():
+            continue
+        if spans:
+            ps, pe = spans[-1]
+            gap = clean[pe:s]
+            prev = clean[ps:pe].rstrip()
+            nxt = clean[s:e].lstrip()
+            if gap.count("\n") == 1 and prev and not re.search(r"[.!?:;\"”’')\]]$", prev) and nxt[:1].islower():
+                spans[-1] = (ps, e)  # hard-wrapped line: same paragraph
+                continue
+        spans.append((s, e))
+    for i, (s, e) in enumerate(spans):
+        # trim leading/trailing blanks but keep offsets exact
+        while s < e and clean[s].isspace():
+            s += 1
+        while e > s and clean[e - 1].isspace():
+            e -= 1
+        result.append(Paragraph(index=i, start=s, end=e, text=clean[s:e]))
+    return result

@@ -1,0 +1,23 @@
+"""One place for label sets, resource paths and defaults shared by the stages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+DEFAULT_ROSTER = RESOURCES / "speakers.yaml"
+DEFAULT_TARGETS = RESOURCES / "targets.yaml"
+
+# Label sets: the order is the order of the model's output units.
+STANCE_LABELS: tuple[str, ...] = ("favor", "against", "none")
+SENTIMENT_LABELS: tuple[str, ...] = ("positive", "negative", "neutral")
+
+# Label Studio connection, read from the environment as the SDK's own examples do.
+LS_URL_ENV = "LABEL_STUDIO_URL"
+LS_KEY_ENV = "LABEL_STUDIO_API_KEY"
+
+
+def env_default(name: str) -> str | None:
+    """The value of an environment variable, or None when unset or empty."""
+    return os.environ.get(name) or None
