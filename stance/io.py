@@ -119,11 +119,13 @@ def _write_parquet(rows: Iterable[dict[str, Any]], path: Path, batch: int = 5000
     return n
 
 
-def read_jsonl(path: Path, *, errors: list[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_jsonl(path: Path, *, errors: list[str] | None = None,
+               report_blank: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) from a JSON lines file.
 
     A malformed line raises InputError naming file and line, unless `errors` is given:
     then the message is appended there and the line skipped, so the rest completes.
+    Empty lines are skipped silently unless `report_blank` (then they are errors too).
     """
     with open(path, encoding="utf-8", errors="strict") as fh:
         lineno = 0
@@ -136,6 +138,11 @@ def read_jsonl(path: Path, *, errors: list[str] | None = None) -> Iterator[tuple
                 break
             lineno += 1
             if not line.strip():
+                if report_blank:
+                    err = InputError("empty line", path=str(path), line=lineno)
+                    if errors is None:
+                        raise err
+                    errors.append(str(err))
                 continue
             try:
                 obj = json.loads(line)
