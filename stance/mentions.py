@@ -1,0 +1,155 @@
+"""Who is being talked about: canonical names for mentions, and pronouns resolved by salience.
+
+Part of the speakers stage. A `Salience` tracker walks an article in order, remembering the
+people, bodies and groups mentioned (subjects weigh more), so "He also claimed ..." finds the
+right earlier person; `Canonicalizer` maps a mention ("US Secretary of State Marco Rubio",
+"Lipsky", "a Treasury spokesperson", "Bessent and Greer") to the roster or to the article's
+own first full mention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .roster import Roster
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+BODY_PRONOUNS = {"it"}
+PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
+# Words stripped from the front of a name before it is canonicalised.
+HONORIFICS = re.compile(
+    r"^((Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Adm|Lt|Col|Capt|Sgt|Amb|Pres)\.?|President|Senator|Representative|"
+    r"Governor|Premier|Chancellor|Minister|Secretary|Ambassador|General|Admiral|Judge|Justice|Mayor|Pope|King|"
+    r"Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady)\s+")
+DETERMINERS = re.compile(r"^(the|a|an|his|her|its|their|our|this|that|these|those|some|several|many|two|three)\s+",
+                         re.IGNORECASE)
+MAX_SENTENCES_BACK = 6
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A canonical speaker: name, members when it is a group, and its type."""
+
+    name: str
+    type: str  # person | body | group
+    members: tuple[str, ...] = ()
+
+
+@dataclass
+class Mention:
+    pos: int  # character offset in the article
+    sentence: int  # running sentence number in the article
+    who: Resolved
+    subject: bool
+
+
+def _clean_name(text: str) -> str:
+    text = text.replace("’", "'").strip(" ,.;:")
+    text = re.sub(r"'s$", "", text)
+    prev = None
+    while prev != text:
+        prev = text
+        text = DETERMINERS.sub("", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Canonicalizer:
+    """Maps mentions to canonical speakers: roster first, then the article's own full names."""
+
+    roster: Roster
+    full_names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in this article
+
+    def learn_person(self, name: str) -> str:
+        """Remember a PERSON name seen in the article; returns its canonical form."""
+        name = _clean_name(name)
+        bare = HONORIFICS.sub("", name)
+        hit = self.roster.match(bare, allow_pronoun_alias=False)
+        if hit is not None and hit.type == "person" and self._alias_fits(hit.name, bare):
+            canonical = hit.name
+        else:
+            canonical = bare
+        parts = canonical.split()
+        if len(parts) >= 2:
+            self.full_names.setdefault(bare.split()[-1], canonical)
+        return canonical
+
+    def _alias_fits(self, roster_name: str, name: str) -> bool:
+        """A surname alias must not swallow a different full name ("Li Qiang" is not Li Chenggang)."""
+        words = name.split()
+        if len(words) <= 1:
+            return True
+        return name == roster_name or roster_name in name or " ".join(words[-2:]) in roster_name \
+            or any(name == a for a in self.roster.get(roster_name).aliases)
+
+    def person(self, name: str) -> Resolved:
+        """A person's mention: a surname seen in full earlier in the article, else the roster."""
+        bare = HONORIFICS.sub("", _clean_name(name))
+        if len(bare.split()) == 1 and bare in self.full_names:
+            full = self.full_names[bare]
+            return Resolved(full, "person")
+        return Resolved(self.learn_person(bare), "person")
+
+    def phrase(self, text: str, *, person_names: list[str], plural: bool, is_org: bool,
+               pronoun_position: bool = False) -> Resolved | None:
+        """Canonicalise a noun phrase naming a speaker (not a pronoun)."""
+        text = _clean_name(text)
+        if not text:
+            return None
+        parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text) if p.strip()]
+        if len(parts) >= 2 and all(self._looks_like_name(p) for p in parts):
+            members = []
+            for p in parts:
+                r = self.phrase(p, person_names=[n for n in person_names if n in p], plural=False, is_org=False)
+                if r is not None:
+                    members.extend(r.members or (r.name,))
+            if len(members) >= 2:
+                name = ", ".join(members[:-1]) + " and " + members[-1]
+                return Resolved(name, "group", tuple(members))
+        for n in person_names:  # a named person inside the phrase wins ("his spokeswoman Tammy Bruce")
+            if len(n.split()) >= 2 or n in self.full_names:
+                return self.person(n)
+        hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
+        if hit is not None and self._alias_fits(hit.name, HONORIFICS.sub("", text)) or \
+                hit is not None and hit.type != "person":
+            return Resolved(hit.name, hit.type)
+        if person_names:
+            return self.person(person_names[-1])
+        kind = "group" if plural else "body" if is_org else "person"
+        return Resolved(text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text, kind)
+
+    @staticmethod
+    def _looks_like_name(part: str) -> bool:
+        w = part.strip().split()
+        return bool(w) and all(x[:1].isupper() for x in w) and len(w) <= 4
+
+
+@dataclass
+class Salience:
+    """Mentions in reading order, for resolving pronouns to the most salient earlier referent."""
+
+    mentions: list[Mention] = field(default_factory=list)
+
+    def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
+        self.mentions.append(Mention(pos, sentence, who, subject))
+
+    def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
+        """The referent of a pronoun at `pos`: subjects first, then the latest mention, sentence by sentence back."""
+        p = pronoun.lower()
+        if p in PERSON_PRONOUNS:
+            ok = {"person"}
+        elif p in GROUP_PRONOUNS:
+            ok = {"group", "body"}
+        elif p in BODY_PRONOUNS:
+            ok = {"body"}
+        else:
+            return None
+        for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
+            cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok]
+            if not cands:
+                continue
+            subjects = [m for m in cands if m.subject]
+            return (subjects[-1] if subjects else cands[-1]).who
+        return None

@@ -1,0 +1,209 @@
+"""Articles in, quote records out: spans, speakers, kinds, and syndicated copies linked.
+
+`extract` is what `stance quotes` runs; `extract_article` does one article and is what the
+scoring stage and the tests call.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .articles import DEFAULT_MAX_CHARS, paragraphs, read_articles
+from .errors import ArticleError
+from .mentions import Canonicalizer, Resolved
+from .quotes import Span, find_spans, quote_form
+from .records import Article, BatchReport, Paragraph, Quote, quote_id
+from .roster import Roster, load_roster
+from .speakers import Attribution, Attributor, load_nlp
+
+MAX_TERM_WORDS = 4  # a cue-less span this short is a name, title or scare quote, not speech
+MAX_HEADING_WORDS = 14
+CONTINUATION_PARAGRAPHS = 2  # how far back a cue-less opening quote may look for its speaker
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be processed, with the reason."""
+
+    source: str
+    error: ArticleError
+
+
+def _norm_text(s: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", s.lower().replace("’", "'")))
+
+
+def _is_heading(para: Paragraph) -> bool:
+    t = para.text.strip().rstrip("'\"”’ ")
+    return len(t.split()) <= MAX_HEADING_WORDS and not re.search(r"[.!?,;:]$", t)
+
+
+def _is_term(article: Article, span: Span) -> bool:
+    """A short title-case span used as a name ("Phase One" trade deal), not speech."""
+    words = article.text[span.start:span.end].split()
+    if not words or len(words) > MAX_TERM_WORDS:
+        return False
+    title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    after = article.clean[span.end + 1: span.end + 30].lstrip()
+    modifies_noun = bool(re.match(r"[a-z]", after)) and not re.match(r"(and|or|but|to|as|in|on|at|of|for|said|says)\b", after)
+    return title_case and (modifies_noun or len(words) <= 2 and not after[:1] in (",", "."))
+
+
+def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
+                    fixed: dict[str, str] | None = None) -> list[Quote]:
+    """All quotes of one article with their speakers, in reading order."""
+    nlp = nlp or load_nlp()
+    paras = paragraphs(article)
+    spans = find_spans(paras)
+    by_para: dict[int, list[int]] = {}
+    for i, sp in enumerate(spans):
+        by_para.setdefault(sp.paragraph, []).append(i)
+    att = Attributor(Canonicalizer(roster))
+    decided: list[tuple[Attribution, str]] = [(Attribution(None, None, None, "none"), "partial")] * len(spans)
+    last_attributed: int | None = None
+    for para, doc in zip(paras, nlp.pipe(p.text for p in paras)):
+        idxs = by_para.get(para.index, [])
+        ranges = [(spans[i].start, spans[i].end) for i in idxs]
+        for sent in doc.sents:
+            att.read_sentence(sent, para.start, ranges)
+        for i in idxs:
+            sp = spans[i]
+            decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed)
+            if decided[i][0].speaker is not None and decided[i][1] != "headline":
+                last_attributed = i
+    _attribute_headlines(article, spans, decided)
+    return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
+
+
+def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[Span], i: int,
+            decided: list[tuple[Attribution, str]], att: Attributor, ranges: list[tuple[int, int]],
+            last: int | None) -> tuple[Attribution, str]:
+    none = Attribution(None, None, None, "none")
+    if sp.nested_in is not None:
+        return replace(none, how="nested"), "nested"
+    if _is_heading(para) and not any(_is_cue_word(t) for t in doc):
+        return replace(none, how="headline"), "headline"
+    if _is_term(article, sp):
+        return replace(none, how="term"), "term"
+    form = "unclosed" if sp.unclosed else quote_form(article.clean, para, sp)
+    sents = [s for s in doc.sents if para.start + s.start_char < sp.end + 1 and para.start + s.end_char > sp.start - 1]
+    found = att.from_cue(sp, sents, para.start, ranges)
+    if found is not None and found.speaker is not None:
+        return found, form if sp.continues is None else "continuation"
+    prev = sp.continues if sp.continues is not None else last
+    if prev is not None and decided[prev][0].speaker is not None:
+        same_para = spans[prev].paragraph == sp.paragraph
+        opens_para = article.clean[para.start:sp.start].strip() in ('"', "“", "„", "'", "‘")
+        near = 0 < sp.paragraph - spans[prev].paragraph <= CONTINUATION_PARAGRAPHS
+        if sp.continues is not None or same_para or (opens_para and near):
+            src = decided[prev][0]
+            return Attribution(src.speaker, None, None, "continuation"), "continuation"
+    if len(article.text[sp.start:sp.end].split()) <= MAX_TERM_WORDS:
+        return replace(none, how="term"), "term"
+    return none, form
+
+
+def _is_cue_word(tok: Any) -> bool:
+    from .speakers import _is_cue
+    return _is_cue(tok)
+
+
+def _attribute_headlines(article: Article, spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:
+    """A headline quoting words that a body quote attributes takes that speaker."""
+    for i, (att, kind) in enumerate(decided):
+        if kind != "headline":
+            continue
+        key = _norm_text(article.text[spans[i].start:spans[i].end])
+        for j, (other, okind) in enumerate(decided):
+            if okind != "headline" and other.speaker is not None and key and \
+                    key in _norm_text(article.text[spans[j].start:spans[j].end]):
+                decided[i] = (Attribution(other.speaker, None, None, "headline"), "headline")
+                break
+
+
+def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: int,
+              decision: tuple[Attribution, str], fixed: dict[str, str] | None) -> Quote:
+    sp = spans[i]
+    att, kind = decision
+    para = paras[sp.paragraph]
+    qid = quote_id(article.id, sp.start, sp.end)
+    who: Resolved | None = att.speaker
+    if fixed and qid in fixed:
+        who = Resolved(fixed[qid], "person")
+    return Quote(
+        id=qid, article=article.id, text=article.text[sp.start:sp.end], start=sp.start, end=sp.end,
+        paragraph=sp.paragraph, kind=kind, speaker=who.name if who else None,
+        speaker_mention=att.mention if who else None, speakers=who.members if who else (),
+        speaker_type=who.type if who else None, cue=att.cue if who else None,
+        continues=quote_id(article.id, spans[sp.continues].start, spans[sp.continues].end)
+        if sp.continues is not None else None,
+        context=article.text[para.start:para.end], title=article.title, source=article.source,
+    )
+
+
+def link_copies(quotes: Iterable[Quote]) -> Iterator[Quote]:
+    """Mark syndicated copies: the same words by the same speaker seen earlier in the batch."""
+    first: dict[tuple[str, str | None], str] = {}
+    for q in quotes:
+        key = (_norm_text(q.text), q.speaker)
+        if key[0] and key in first:
+            yield replace(q, duplicate_of=first[key])
+        else:
+            first.setdefault(key, q.id)
+            yield q
+
+
+def extract(paths: Iterable[str | Path], *, roster: Roster | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            fixed: dict[str, str] | None = None, report: BatchReport | None = None) -> Iterator[Quote]:
+    """Quotes of every readable article under `paths`; unreadable ones are reported and skipped."""
+    roster = roster or load_roster()
+    report = report if report is not None else BatchReport()
+    nlp = load_nlp()
+
+    def per_article() -> Iterator[Quote]:
+        for res in read_articles(paths, max_chars=max_chars):
+            if res.error is not None:
+                report.skipped.append((res.source, str(res.error)))
+                print(f"skipped: {res.error}", file=sys.stderr)
+                continue
+            report.read += 1
+            quotes = extract_article(res.article, roster=roster, nlp=nlp, fixed=fixed)
+            report.quotes += len(quotes)
+            yield from quotes
+
+    yield from link_copies(per_article())
+
+
+@dataclass(frozen=True)
+class SpeakerCount:
+    """How often a speaker was quoted, and whether the roster knows them."""
+
+    speaker: str
+    type: str | None
+    quotes: int
+    articles: int
+    in_roster: bool
+    mentions: tuple[str, ...]
+
+
+def count_speakers(quotes: Iterable[Quote], roster: Roster) -> list[SpeakerCount]:
+    """Speakers with counts (syndicated copies counted once), most quoted first."""
+    n: dict[str, int] = {}
+    arts: dict[str, set[str]] = {}
+    kinds: dict[str, str | None] = {}
+    mentions: dict[str, set[str]] = {}
+    for q in quotes:
+        if q.speaker is None or q.duplicate_of is not None:
+            continue
+        n[q.speaker] = n.get(q.speaker, 0) + 1
+        arts.setdefault(q.speaker, set()).add(q.article)
+        kinds[q.speaker] = q.speaker_type
+        if q.speaker_mention:
+            mentions.setdefault(q.speaker, set()).add(q.speaker_mention)
+    return sorted((SpeakerCount(s, kinds[s], c, len(arts[s]), s in roster, tuple(sorted(mentions.get(s, ()))))
+                   for s, c in n.items()), key=lambda x: (-x.quotes, x.speaker))

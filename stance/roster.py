@@ -1,0 +1,126 @@
+"""The speaker roster: canonical names, aliases and titles, and matching a mention to an entry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .config import DEFAULT_ROSTER
+from .errors import ConfigError
+
+SPEAKER_TYPES = ("person", "body", "group")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A roster entry."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    role: str | None = None
+    country: str | None = None
+    type: str = "person"
+
+
+def _norm(s: str) -> str:
+    """Fold case-insensitive comparisons: U.S. -> US, curly apostrophes, spaces."""
+    s = s.replace("’", "'").replace("U.S.", "US").replace("U. S.", "US").replace("U.K.", "UK")
+    return " ".join(s.split())
+
+
+class Roster:
+    """Looks mentions up by name, alias (case-sensitive, whole words) or title (case-insensitive)."""
+
+    def __init__(self, speakers: list[Speaker], source: str = "<roster>") -> None:
+        self.speakers = speakers
+        self.source = source
+        self.by_name = {s.name: s for s in speakers}
+        self._names: list[tuple[str, Speaker]] = []  # case-sensitive forms, longest first
+        self._titles: list[tuple[str, Speaker]] = []  # lower-cased titles, longest first
+        for s in speakers:
+            for form in (s.name, *s.aliases):
+                self._names.append((_norm(form), s))
+            for t in s.titles:
+                self._titles.append((_norm(t).lower(), s))
+        self._names.sort(key=lambda x: -len(x[0]))
+        self._titles.sort(key=lambda x: -len(x[0]))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_name
+
+    def get(self, name: str) -> Speaker | None:
+        return self.by_name.get(name)
+
+    def match(self, mention: str, *, allow_pronoun_alias: bool = True) -> Speaker | None:
+        """The entry a mention names: the longest name or alias inside it, else a title.
+
+        `allow_pronoun_alias=False` refuses aliases that are also pronouns ("He"), for a
+        mention standing where a pronoun would.
+        """
+        text = _norm(mention)
+        for form, sp in self._names:
+            if not allow_pronoun_alias and form.lower() in PRONOUN_ALIASES:
+                continue
+            if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                return sp
+        low = text.lower()
+        low = re.sub(r"^(the|a|an)\s+", "", low)
+        for title, sp in self._titles:
+            if low == title or low.endswith(" " + title) and len(low.split()) <= len(title.split()) + 1:
+                return sp
+        return None
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.speakers]
+
+
+PRONOUN_ALIASES = {"he", "she", "it", "we", "they", "i", "you"}
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime: float) -> Roster:
+    return _parse(Path(path))
+
+
+def load_roster(path: str | Path | None = None) -> Roster:
+    """Load and validate a roster YAML file (the packaged one by default)."""
+    p = Path(path) if path is not None else DEFAULT_ROSTER
+    if not p.exists():
+        raise ConfigError("roster file not found", path=str(p))
+    return _load_cached(str(p), p.stat().st_mtime)
+
+
+def _parse(p: Path) -> Roster:
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML ({exc})", path=str(p)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("speakers"), list):
+        raise ConfigError("expected a top-level 'speakers:' list", path=str(p))
+    speakers = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data["speakers"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise ConfigError(f"speakers[{i}] needs a non-empty 'name'", path=str(p))
+        name = entry["name"].strip()
+        if name in seen:
+            raise ConfigError(f"speakers[{i}] duplicates the name {name!r}", path=str(p))
+        seen.add(name)
+        kind = entry.get("type", "person")
+        if kind not in SPEAKER_TYPES:
+            raise ConfigError(f"speakers[{i}] ({name}): type must be one of {SPEAKER_TYPES}, not {kind!r}", path=str(p))
+        for key in ("aliases", "titles"):
+            if not isinstance(entry.get(key) or [], list):
+                raise ConfigError(f"speakers[{i}] ({name}): '{key}' must be a list", path=str(p))
+        speakers.append(Speaker(
+            name=name,
+            aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+            titles=tuple(str(t) for t in entry.get("titles") or ()),
+            role=entry.get("role"), country=entry.get("country"), type=kind,
+        ))
+    return Roster(speakers, source=str(p))

