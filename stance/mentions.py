@@ -76,6 +76,12 @@ class Canonicalizer:
             self.full_names.setdefault(bare.split()[-1], canonical)
         return canonical
 
+    def learn_candidate(self, name: str) -> None:
+        """A two-word proper-noun run that may be a person: remembered only if no better name is known."""
+        words = name.split()
+        if len(words) == 2 and words[-1] not in self.full_names and not HONORIFICS.match(name):
+            self.full_names[words[-1]] = name
+
     def _alias_fits(self, roster_name: str, name: str) -> bool:
         """A surname alias must not swallow a different full name ("Li Qiang" is not Li Chenggang)."""
         words = name.split()
@@ -108,6 +114,8 @@ class Canonicalizer:
             if len(members) >= 2:
                 name = ", ".join(members[:-1]) + " and " + members[-1]
                 return Resolved(name, "group", tuple(members))
+        if HONORIFICS.sub("", text) in self.full_names:  # a surname met in full earlier in the article
+            return self.person(text)
         for n in person_names:  # a named person inside the phrase wins ("his spokeswoman Tammy Bruce")
             if len(n.split()) >= 2 or n in self.full_names:
                 return self.person(n)

@@ -76,6 +76,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
             decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed)
             if decided[i][0].speaker is not None and decided[i][1] != "headline":
                 last_attributed = i
+    _share_along_chains(spans, decided)
     _attribute_headlines(article, spans, decided)
     return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
 
@@ -111,6 +112,15 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
 def _is_cue_word(tok: Any) -> bool:
     from .speakers import _is_cue
     return _is_cue(tok)
+
+
+def _share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:
+    """Pieces of one multi-paragraph quote share a speaker, even when the cue is in a later piece."""
+    for i in range(len(spans) - 1, -1, -1):
+        prev = spans[i].continues
+        if prev is not None and decided[prev][0].speaker is None and decided[i][0].speaker is not None:
+            src = decided[i][0]
+            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation"), decided[prev][1])
 
 
 def _attribute_headlines(article: Article, spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:

@@ -178,6 +178,8 @@ class Attributor:
             else:
                 continue
             self.salience.add(base + ent.start_char, self.sentence_no, who, subj)
+        self._read_subject_phrases(sent, base, ranges)
+        self._learn_name_chains(sent, base, ranges)
         for tok in sent:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not _inside(tok, base, ranges) \
                     and not (tok.text == "He" and tok.i > sent.start and self.canon.roster.match("He")):
@@ -189,6 +191,30 @@ class Attributor:
                 if hit is not None:  # a capitalised "He" mid-sentence is the surname
                     self.salience.add(base + tok.idx, self.sentence_no, Resolved(hit.name, hit.type),
                                       tok.dep_ in SUBJECT_DEPS)
+
+    def _read_subject_phrases(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+        """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
+        for tok in sent:
+            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "NOUN" or _inside(tok, base, ranges):
+                continue
+            mtoks = _mention_tokens(tok, base, ranges)
+            text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
+            plural = tok.tag_ == "NNS" or any(t.dep_ == "conj" for t in mtoks)
+            who = self.canon.phrase(text, person_names=[], plural=plural, is_org=False)
+            if who is not None and who.type != "person":
+                self.salience.add(base + tok.idx, self.sentence_no, who, True)
+
+    def _learn_name_chains(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+        """Runs of proper nouns the NER missed ("Economist Sarah Connor") teach surnames their full name."""
+        run: list[Any] = []
+        for tok in list(sent) + [None]:
+            if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and not _inside(tok, base, ranges) \
+                    and tok.ent_type_ in ("", "PERSON"):
+                run.append(tok)
+                continue
+            if len(run) >= 2:
+                self.canon.learn_candidate(" ".join(t.text for t in run[-2:]))
+            run = []
 
     def from_cue(self, span: Span, sents: list[Any], base: int, ranges: list[tuple[int, int]]) -> Attribution | None:
         """Find a cue for `span` in the sentences around it and resolve its subject."""

@@ -1,0 +1,124 @@
+"""Speaker attribution, one small text per phenomenon (written for the tests, not from the seeds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.articles import make_article
+from stance.pipeline import extract_article
+from stance.roster import load_roster
+
+
+@pytest.fixture(scope="module")
+def roster():
+    return load_roster()
+
+
+def quotes_of(text, roster):
+    return extract_article(make_article(text, source="test.txt", article_id="t"), roster=roster)
+
+
+def speaker_of(text, roster, startswith):
+    for q in quotes_of(text, roster):
+        if q.text.startswith(startswith):
+            return q.speaker
+    raise AssertionError(f"no quote starting {startswith!r}")
+
+
+CASES = [
+    # inverted cue after the quote, apposition not part of the name
+    ('"We will not back down," said Jane Smith, a spokeswoman for the ministry.', "We will", "Jane Smith"),
+    # cue before the quote, with a colon
+    ('Trade Minister Rosa Diaz said: "Tariffs hurt everyone, including us."', "Tariffs hurt", "Rosa Diaz"),
+    # pronoun resolved to the previous sentence's subject
+    ('Senator John Doe criticised the deal on Monday.\n\n"It is a disaster for farmers," he said.', "It is", "John Doe"),
+    # pronoun: the subject wins over an object mentioned later
+    ('Maria Lopez met Tom Baker in Brussels on Tuesday. "We agreed on nothing," she told reporters.', "We agreed",
+     "Maria Lopez"),
+    # surname canonicalised to the article's first full mention
+    ('Economist Sarah Connor expects growth to slow.\n\n"It will get worse before it gets better," Connor said.',
+     "It will", "Sarah Connor"),
+    # spokesperson of a body in the roster
+    ('"We firmly oppose unilateral tariffs," a spokesperson for China\'s foreign ministry said on Friday.',
+     "We firmly", "Chinese Foreign Ministry"),
+    # a full name that shares only a surname with a roster entry is someone else
+    ('Chinese Premier Li Qiang said the economy remained "resilient" despite the levies.', "resilient", "Li Qiang"),
+    # roster surname alone
+    ('"We will respond in kind," Rubio told reporters in Manila.', "We will", "Marco Rubio"),
+    # a group pronoun
+    ('Chinese officials rejected the proposal on Monday. They called it "economic bullying".', "economic",
+     "Chinese officials"),
+    # 'according to' when no verb cue names a speaker
+    ('Exports will fall "by at least a third next year", according to Commerce Minister Ali Khan.', "by at least",
+     "Ali Khan"),
+    # cue inside a relative clause
+    ('The duties, which Prime Minister Jan Novak called "a tax on our own people", start today.', "a tax",
+     "Jan Novak"),
+    # conjoined verb inherits the subject
+    ('Governor Amy Chen praised the deal and warned that tariffs would "crush small businesses".', "crush",
+     "Amy Chen"),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", CASES)
+def test_attribution(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
+
+
+def test_capitalised_he_mid_sentence_is_the_surname(roster):
+    text = "Vice Premier He Lifeng arrived in Geneva.\n\nOfficials said He described the talks as \"candid and deep\"."
+    assert speaker_of(text, roster, "candid") == "He Lifeng"
+
+
+def test_sentence_initial_he_is_a_pronoun_even_with_he_lifeng_in_the_roster(roster):
+    text = ("Defense Secretary Pete Hegseth spoke in Singapore.\n\n"
+            'He also claimed that Beijing "is preparing for war".')
+    assert speaker_of(text, roster, "is preparing") == "Pete Hegseth"
+
+
+def test_name_in_quote_marks_is_not_speech(roster):
+    qs = quotes_of('The so-called "Liberation Day" tariffs took effect on Wednesday.', roster)
+    assert len(qs) == 1 and qs[0].speaker is None and qs[0].kind == "term"
+
+
+def test_continuation_paragraph_inherits_the_speaker(roster):
+    text = ('"We are open to talks," Foreign Minister Lena Berg said.\n\n'
+            '"But we will not be bullied into a bad deal by anyone."\n\n'
+            'Analysts doubted the claim.')
+    qs = quotes_of(text, roster)
+    assert [q.speaker for q in qs] == ["Lena Berg", "Lena Berg"]
+    assert qs[1].kind == "continuation"
+
+
+def test_multi_paragraph_quote_with_cue_in_the_last_piece(roster):
+    text = ('"The first thing to say is that the levies were never going to work,\n\n'
+            '"and everyone in this room knew it from the beginning," trade envoy Omar Haddad said.')
+    qs = quotes_of(text, roster)
+    assert len(qs) == 2
+    assert qs[1].continues == qs[0].id
+    assert [q.speaker for q in qs] == ["Omar Haddad", "Omar Haddad"]
+
+
+def test_nested_quote_is_kept_inside_its_parent(roster):
+    text = '"He told me \'never again\' and I believed him," said Ann Lee, a trader in Osaka.'
+    qs = quotes_of(text, roster)
+    outer = [q for q in qs if q.kind != "nested"]
+    nested = [q for q in qs if q.kind == "nested"]
+    assert outer[0].speaker == "Ann Lee"
+    assert nested and nested[0].text == "never again" and nested[0].speaker is None
+    assert outer[0].start < nested[0].start < nested[0].end < outer[0].end
+
+
+def test_odd_number_of_quote_marks_does_not_break_the_rest(roster):
+    text = ('She said "this one never closes and goes on for a while.\n\n'
+            '"Second quote here," said Bob Ray, an analyst.\n\n'
+            'The company\'s "plan" was, in the words of one trader, bold.')
+    qs = quotes_of(text, roster)
+    assert any(q.text == "Second quote here," and q.speaker == "Bob Ray" for q in qs)
+    for q in qs:
+        assert q.start < q.end
+
+
+def test_quotes_inside_quotes_do_not_become_speakers(roster):
+    text = '"Trump and Xi must meet soon," said Kim Park, a former diplomat.'
+    assert speaker_of(text, roster, "Trump and Xi") == "Kim Park"
