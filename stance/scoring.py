@@ -1,0 +1,285 @@
+"""Stage 5: score quote records with the stance model, streaming, in input order.
+
+Each scored record is the quote record plus `stance` ({target: {label, probs}}), `sentiment`
+({label, probs}) and `model_version`. A quote with `speaker: null` is not speech (a name in
+quote marks, a scare quote, an unattributed fragment): it is kept, so the output has one row per
+extracted quote, but it gets `stance: {}` and `sentiment: null` - nobody's stance to score.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby, islice
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .io import read_jsonl, write_records
+from .model import Pair, Prediction, StanceModel
+from .records import BatchReport
+from .targets import TargetConfig, load_targets, targets_for
+
+WINDOW_PAIRS = 2048  # pairs gathered before a model call: bounds memory, lets batches group by length
+DEFAULT_BATCH_SIZE = 64
+MAX_TEXT_CHARS = 2000  # what the model is given of a text or context (it reads at most max_length tokens)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A record waiting in the window, with the pairs to score for it."""
+
+    record: dict[str, Any]
+    targets: tuple[str, ...]
+    pair: Pair | None  # text/speaker/context shared by all its targets; None: not speech
+
+
+def labelled(probs: dict[str, float]) -> dict[str, Any]:
+    """{label, probs}: the most probable label and the (rounded) distribution."""
+    return {"label": max(probs, key=probs.__getitem__), "probs": {k: round(v, 6) for k, v in probs.items()}}
+
+
+def progress_bar(*, enabled: bool | None, unit: str, total: int | None = None) -> Any:
+    """A tqdm bar on stderr; None (auto) shows it only when stderr is a terminal."""
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(total=total, unit=unit, file=sys.stderr, disable=not show, dynamic_ncols=True)
+
+
+def _ticking(records: Iterable[dict[str, Any]], bar: Any) -> Iterator[dict[str, Any]]:
+    for rec in records:
+        bar.update(1)
+        yield rec
+
+
+def _article_speakers(group: list[dict[str, Any]]) -> list[str]:
+    """The named speakers of one article; a group counts through its members."""
+    names: list[str] = []
+    for rec in group:
+        if rec.get("speaker_type") == "group":
+            names.extend(rec.get("speakers") or ())
+        elif rec.get("speaker"):
+            names.append(rec["speaker"])
+    return list(dict.fromkeys(names))
+
+
+def _items(quotes: Iterable[dict[str, Any]], config: TargetConfig, extra: Sequence[str]) -> Iterator[_Item]:
+    """Records with their targets. An article's quotes arrive together (as the extractor writes
+    them), so its other speakers are those of the consecutive records sharing its `article`."""
+    for _, run in groupby(quotes, key=lambda r: r.get("article")):
+        group = list(run)
+        speakers = _article_speakers(group)
+        for rec in group:
+            if not rec.get("speaker"):
+                yield _Item(rec, (), None)
+                continue
+            targets = targets_for(rec, config=config, article_speakers=speakers, extra_targets=extra)
+            pair = Pair(text=(rec.get("text") or "")[:MAX_TEXT_CHARS], target="", speaker=rec["speaker"],
+                        context=(rec.get("context") or "")[:MAX_TEXT_CHARS] or None)
+            yield _Item(rec, tuple(targets), pair)
+
+
+def _windows(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    """Consecutive items holding about `size` pairs (an item is never split)."""
+    window: list[_Item] = []
+    pairs = 0
+    for item in items:
+        window.append(item)
+        pairs += max(1, len(item.targets))
+        if pairs >= size:
+            yield window
+            window, pairs = [], 0
+    if window:
+        yield window
+
+
+def _score_window(window: list[_Item], model: StanceModel, batch_size: int) -> Iterator[dict[str, Any]]:
+    """One model call for the window (it sorts by length inside); records back in input order."""
+    pairs = [Pair(it.pair.text, t, it.pair.speaker, it.pair.context) for it in window if it.pair for t in it.targets]
+    preds: Iterator[Prediction] = iter(model.predict(pairs, batch_size=batch_size))
+    for it in window:
+        out = dict(it.record)
+        out["stance"], out["sentiment"] = {}, None
+        for target in it.targets:
+            pred = next(preds)
+            out["stance"][target] = labelled(pred.stance)
+            out["sentiment"] = labelled(pred.sentiment)  # the same for every pair of a quote
+        out["model_version"] = model.model_version
+        yield out
+
+
+def score_quotes(
+    quotes: Iterable[dict[str, Any]],
+    *,
+    model: StanceModel,
+    targets_config: TargetConfig | None = None,
+    extra_targets: Sequence[str] = (),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    window: int = WINDOW_PAIRS,
+    progress: bool | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Scored records, lazily and in input order; memory is bounded by `window` pairs."""
+    config = targets_config or load_targets()
+    bar = progress_bar(enabled=progress, unit="quote")
+    try:
+        for chunk in _windows(_items(quotes, config, extra_targets), window):
+            yield from _ticking(_score_window(chunk, model, batch_size), bar)
+    finally:
+        bar.close()
+
+
+def score_paths(
+    paths: Sequence[str | Path],
+    out: str | Path | None,
+    *,
+    fmt: str | None = None,
+    model: StanceModel | None = None,
+    targets_config: TargetConfig | None = None,
+    extra_targets: Sequence[str] = (),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool | None = None,
+) -> BatchReport:
+    """Articles -> quotes -> scored records written to `out` (jsonl/csv/parquet, atomically).
+
+    Returns the extractor's BatchReport (articles read, quotes, skipped articles with reasons),
+    so the CLI can exit non-zero when an article was skipped.
+    """
+    from . import pipeline
+    from .model import load_model
+
+    report = BatchReport()
+    model = model or load_model()
+    quotes = (q.to_dict() for q in pipeline.extract(paths, report=report))
+    scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
+                          batch_size=batch_size, progress=progress)
+    write_records(scored, Path(out) if out is not None else None, fmt)
+    return report
+
+
+@dataclass
+class ClassifyCounts:
+    """What `classify_file` did: rows read, scored, skipped (bad input), and notes given."""
+
+    read: int = 0
+    scored: int = 0
+    skipped: int = 0
+    truncated: int = 0
+    unknown_targets: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped == 0
+
+    def summary(self) -> str:
+        return (f"{self.read} rows read, {self.scored} scored, {self.skipped} skipped (bad input), "
+                f"{self.truncated} long texts truncated, {self.unknown_targets} rows with targets not in the config")
+
+
+def _row_problem(row: dict[str, Any]) -> str | None:
+    """Why a classify row cannot be scored, or None."""
+    for key in ("text", "target"):
+        if key not in row:
+            return f"missing field {key!r} (each row needs 'text' and 'target'; 'speaker' and 'context' are optional)"
+        if not isinstance(row[key], str) or not row[key].strip():
+            return f"field {key!r} must be a non-empty string, not {row[key]!r:.40}"
+    for key in ("speaker", "context"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            return f"field {key!r} must be a string or null, not {type(row[key]).__name__}"
+    return None
+
+
+class _Classifier:
+    """Reads rows, reports bad ones (file:line) as it goes, yields scorable (row, pair)."""
+
+    def __init__(self, path: Path, config: TargetConfig, counts: ClassifyCounts) -> None:
+        self.path, self.config, self.counts = path, config, counts
+
+    def note(self, message: str) -> None:
+        self.counts.messages.append(message)
+        print(message, file=sys.stderr)
+
+    def where(self, line: int) -> str:
+        return f"{self.path}:{line}: note"
+
+    def rows(self) -> Iterator[tuple[dict[str, Any], Pair]]:
+        errors: list[str] = []
+        for line, row in read_jsonl(self.path, errors=errors, report_blank=True):
+            self._report(errors)
+            self.counts.read += 1
+            problem = _row_problem(row)
+            if problem:
+                self.counts.skipped += 1
+                self.note(str(InputError(f"{problem}: skipped", path=str(self.path), line=line)))
+                continue
+            yield row, self._pair(line, row)
+        self._report(errors)
+
+    def _report(self, errors: list[str]) -> None:
+        """Unreadable lines (empty, malformed JSON) that read_jsonl has passed over."""
+        for message in errors:
+            self.counts.read += 1
+            self.counts.skipped += 1
+            self.note(f"{message}: skipped")
+        errors.clear()
+
+    def _pair(self, line: int, row: dict[str, Any]) -> Pair:
+        text, target = row["text"], row["target"]
+        if len(text) > MAX_TEXT_CHARS:
+            self.counts.truncated += 1
+            if self.counts.truncated == 1:
+                self.note(f"{self.where(line)}: text has {len(text):,} characters; the model reads only its start "
+                          f"(first {MAX_TEXT_CHARS:,} characters, then its token limit); the row keeps the full text. "
+                          "Further long texts are counted, not reported.")
+        if self.config.canonical(target) is None:
+            self.counts.unknown_targets += 1
+            if self.counts.unknown_targets == 1:
+                self.note(f"{self.where(line)}: target {target[:60]!r} is not in the targets config; scored as free "
+                          "text. Further unknown targets are counted, not reported.")
+        context = row.get("context") or None
+        return Pair(text=text[:MAX_TEXT_CHARS], target=target, speaker=row.get("speaker") or None,
+                    context=context[:MAX_TEXT_CHARS] if context else None)
+
+
+def _classified(rows: Iterable[tuple[dict[str, Any], Pair]], model: StanceModel, batch_size: int,
+                window: int, counts: ClassifyCounts) -> Iterator[dict[str, Any]]:
+    rows = iter(rows)
+    while True:
+        batch = list(islice(rows, window))
+        if not batch:
+            return
+        for (row, _), pred in zip(batch, model.predict([p for _, p in batch], batch_size=batch_size)):
+            counts.scored += 1
+            yield {**row, "stance": labelled(pred.stance), "sentiment": labelled(pred.sentiment),
+                   "model_version": model.model_version}
+
+
+def classify_file(
+    input_jsonl: str | Path,
+    out: str | Path | None,
+    *,
+    model: StanceModel,
+    fmt: str | None = None,
+    targets_config: TargetConfig | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    window: int = WINDOW_PAIRS,
+    progress: bool | None = None,
+) -> ClassifyCounts:
+    """Score rows {text, target, speaker?, context?}: each gains `stance` toward its target and
+    `sentiment` ({label, probs}) and `model_version` (fields of those names are replaced).
+
+    A bad row (empty or malformed line, missing or mistyped field) is reported on stderr with its
+    file and line and skipped; the rest completes. Check `counts.ok` to set the exit status.
+    """
+    path = Path(input_jsonl)
+    counts = ClassifyCounts()
+    reader = _Classifier(path, targets_config or load_targets(), counts)
+    bar = progress_bar(enabled=progress, unit="row")
+    try:
+        scored = _ticking(_classified(reader.rows(), model, batch_size, window, counts), bar)
+        write_records(scored, Path(out) if out is not None else None, fmt)
+    finally:
+        bar.close()
+    return counts
