@@ -210,10 +210,20 @@ def _settle(name: str, parsed: list[dict[str, str]], truth: list[dict[str, str]]
     return next(v for v in reversed(votes) if counts[v] == top)
 
 
+def prediction_objects(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """The task's predictions; a server export lists only their ids, so then the copy each
+    annotation carries (its `prediction`) is used."""
+    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    if not preds:
+        preds = [a["prediction"] for a in task.get("annotations") or []
+                 if isinstance(a, dict) and isinstance(a.get("prediction"), dict) and "result" in a["prediction"]]
+    return preds
+
+
 def predicted_labels(task: dict[str, Any], *, where: str = "task",
                      path: str | None = None) -> tuple[dict[str, str] | None, str | None]:
     """The model's stance labels (target -> label) and sentiment from the task's last prediction."""
-    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    preds = prediction_objects(task)
     if not preds:
         return None, None
     targets = task_targets(task, where=where, path=path)
@@ -241,7 +251,7 @@ def to_labeled(task: dict[str, Any], resolved: dict[str, Any], *, source: str, c
     predicted, predicted_sentiment = predicted_labels(task, where=where, path=source)
     return LabeledQuote(
         quote_id=quote_id, text=text, context=context,
-        speaker=resolved["speaker"] or data.get("speaker"),
+        speaker=resolved["speaker"] or data.get("speaker") or None,
         targets=task_targets(task, where=where, path=source),
         stance=dict(resolved["stance"]), sentiment=resolved["sentiment"], source=source,
         predicted=predicted, predicted_sentiment=predicted_sentiment,

@@ -13,12 +13,12 @@ TARGET_PREFIX = "target_"  # <Text name="target_{i}">: the name of target i
 CONTROLS = (SPEAKER, SPEAKER_OTHER, SENTIMENT)
 
 
-def stance_field(index: int) -> str:
+def stance_field(index: int | str) -> str:
     """The from_name of the stance choice for target `index`."""
     return f"{STANCE_PREFIX}{index}"
 
 
-def target_field(index: int) -> str:
+def target_field(index: int | str) -> str:
     """The to_name of the stance choice for target `index`."""
     return f"{TARGET_PREFIX}{index}"
 

@@ -1,0 +1,233 @@
+"""A local Label Studio server: installed in its own virtual environment, run on 127.0.0.1 only.
+
+Label Studio pins Django and friends that clash with this project's own pins, so it lives in a
+separate venv (created on first use). The server keeps SQLite and media under `data_dir`, gets a
+user and a legacy API token non-interactively, and writes `server.json` there so `stop` and
+`status` find it again. Update checks and analytics are switched off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from ..errors import LabelStudioError
+from ..io import atomic_open
+
+LABEL_STUDIO_SPEC = "label-studio==1.23.2"  # tested with label-studio-sdk 2.1.2 on Python 3.11
+DEFAULT_PORT = 8080
+DEFAULT_USER = "reviewer@stance.local"
+STATE_FILE = "server.json"
+LOG_FILE = "server.log"
+HOME_ENV = "STANCE_HOME"
+VENV_ENV = "STANCE_LS_VENV"
+# Variables Label Studio also reads without its LABEL_STUDIO_ prefix: a stray HOST or PORT in the
+# caller's shell would silently change the server, so they are never passed through.
+UNPREFIXED = ("HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN", "DEBUG", "DATABASE_NAME", "BASE_DATA_DIR")
+
+
+def stance_home() -> Path:
+    """Where the server's venv (a cache) and data (reviewers' work) live unless told otherwise."""
+    return Path(os.environ.get(HOME_ENV) or Path.home() / ".local" / "share" / "stance")
+
+
+def default_venv() -> Path:
+    env = os.environ.get(VENV_ENV)
+    if env:
+        return Path(env)
+    if os.environ.get(HOME_ENV):
+        return stance_home() / "labelstudio-venv"
+    return Path.home() / ".cache" / "stance" / "labelstudio" / "venv"
+
+
+def default_data_dir() -> Path:
+    return stance_home() / "labelstudio"
+
+
+def ensure_installed(venv: Path | None = None, *, spec: str = LABEL_STUDIO_SPEC) -> Path:
+    """The `label-studio` executable, installing it into its own venv first when missing."""
+    venv = Path(venv or default_venv())
+    exe = venv / "bin" / "label-studio"
+    if exe.exists():
+        return exe
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    steps = [[sys.executable, "-m", "venv", str(venv)],
+             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec]]
+    for cmd in steps:
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise LabelStudioError(f"installing {spec} failed ({' '.join(cmd[-2:])}):\n{done.stderr[-2000:]}",
+                                   path=str(venv))
+    if not exe.exists():
+        raise LabelStudioError(f"{spec} installed but {exe} is missing", path=str(venv))
+    return exe
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for tests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def health(url: str, timeout: float = 2.0) -> bool:
+    """True when `GET {url}/health` answers 200."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def read_state(data_dir: Path) -> dict[str, Any] | None:
+    path = Path(data_dir) / STATE_FILE
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise LabelStudioError(f"unreadable server state ({exc}); delete it if no server runs", path=str(path))
+
+
+def pid_alive(pid: int) -> bool:
+    """True when `pid` runs and is a Label Studio process (not a recycled pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"label-studio" in cmdline or b"label_studio" in cmdline
+
+
+def server_status(*, data_dir: Path | None = None) -> dict[str, Any]:
+    """The recorded server (url, port, pid, user, token) with `running` and `healthy` flags."""
+    state = read_state(Path(data_dir or default_data_dir()))
+    if state is None:
+        return {"running": False, "healthy": False}
+    running = pid_alive(state["pid"])
+    return {**state, "running": running, "healthy": running and health(state["url"])}
+
+
+def server_env(data_dir: Path, state: dict[str, Any], password: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in UNPREFIXED and not k.startswith("LABEL_STUDIO_")}
+    env.update({
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+        "LABEL_STUDIO_USERNAME": state["user"],
+        "LABEL_STUDIO_PASSWORD": password,
+        "LABEL_STUDIO_USER_TOKEN": state["token"],
+        # The legacy token only works if this is on when the organisation is first created.
+        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "LABEL_STUDIO_LATEST_VERSION_CHECK": "false",
+        "LABEL_STUDIO_COLLECT_ANALYTICS": "false",
+        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+    })
+    return env
+
+
+def start_server(*, data_dir: Path | None = None, port: int = DEFAULT_PORT, venv: Path | None = None,
+                 user: str = DEFAULT_USER, timeout: float = 180.0) -> dict[str, Any]:
+    """Start Label Studio on 127.0.0.1:`port` (or return the one already running there).
+
+    Returns the state: url, port, pid, user, token, log. Raises LabelStudioError when the port is
+    taken by something else or the server does not answer /health within `timeout` seconds.
+    """
+    data_dir = Path(data_dir or default_data_dir()).absolute()
+    status = server_status(data_dir=data_dir)
+    if status["running"]:
+        if status["healthy"]:
+            return status
+        raise LabelStudioError(f"a server (pid {status['pid']}) runs but does not answer; stop it first",
+                               path=str(data_dir / STATE_FILE))
+    if not port_is_free(port):
+        raise LabelStudioError(f"port {port} is already in use on 127.0.0.1; pass another --port")
+    exe = ensure_installed(venv)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    old = read_state(data_dir)  # the user and token stay those the database was created with
+    state = {"url": f"http://127.0.0.1:{port}", "port": port, "user": old["user"] if old else user,
+             "token": old["token"] if old else secrets.token_hex(20), "log": str(data_dir / LOG_FILE)}
+    password = old["password"] if old else secrets.token_urlsafe(16)
+    cmd = [str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
+           "--data-dir", str(data_dir), "--log-level", "WARNING"]
+    with open(data_dir / LOG_FILE, "ab") as log:
+        proc = subprocess.Popen(cmd, cwd=data_dir, env=server_env(data_dir, state, password), stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    state.update(pid=proc.pid, password=password, started_at=time.time())
+    write_state(data_dir, state)
+    wait_healthy(proc, state, timeout)
+    return {**state, "running": True, "healthy": True}
+
+
+def write_state(data_dir: Path, state: dict[str, Any]) -> None:
+    with atomic_open(data_dir / STATE_FILE) as fh:
+        json.dump(state, fh, indent=2)
+    os.chmod(data_dir / STATE_FILE, 0o600)  # it holds the token and password
+
+
+def wait_healthy(proc: subprocess.Popen, state: dict[str, Any], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LabelStudioError(f"Label Studio exited with code {proc.returncode}:\n{log_tail(state['log'])}",
+                                   path=state["log"])
+        if health(state["url"]):
+            return
+        time.sleep(1.0)
+    stop_process(proc.pid)
+    raise LabelStudioError(f"Label Studio did not answer {state['url']}/health within {timeout:.0f}s:\n"
+                           f"{log_tail(state['log'])}", path=state["log"])
+
+
+def log_tail(path: str, lines: int = 15) -> str:
+    try:
+        return "\n".join(Path(path).read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def stop_process(pid: int, timeout: float = 20.0) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not pid_alive(pid) or _reaped(pid):
+                return
+            time.sleep(0.2)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:  # not our child: someone else reaps it
+        return False
+
+
+def stop_server(*, data_dir: Path | None = None) -> bool:
+    """Stop the recorded server; True if one was running. The data and state stay for a restart."""
+    data_dir = Path(data_dir or default_data_dir())
+    state = read_state(data_dir)
+    if state is None or not pid_alive(state["pid"]):
+        return False
+    stop_process(state["pid"])
+    return True
