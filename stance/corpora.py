@@ -1,0 +1,140 @@
+"""Public stance and sentiment corpora (VAST, SemEval-2016 Task 6A, NewsMTSC) as training examples.
+
+The data sets are read in place from the shared datasets folder (`$STANCE_CORPUS_ROOT`, else
+`../shared/datasets`); nothing is copied. Label codes are those of /work/shared/README.md. The
+in-domain quotes come from `stance.annotations` and are turned into examples here too, so that
+training sees one record type.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .annotations import LabeledQuote, default_corpus_root
+from .errors import ConfigError
+from .records import stable_id
+
+VAST_LABELS = {"0": "against", "1": "favor", "2": "none"}
+SEMEVAL_LABELS = {"0": "none", "1": "against", "2": "favor"}
+NEWSMTSC_LABELS = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+SEMEVAL_TARGETS = {  # folder -> the official target string of Task 6A
+    "abortion": "Legalization of Abortion",
+    "atheism": "Atheism",
+    "climate": "Climate Change is a Real Concern",
+    "feminist": "Feminist Movement",
+    "hillary": "Hillary Clinton",
+}
+MARK_OPEN, MARK_CLOSE = "«", "»"  # wrap the NewsMTSC target mention; both are single wordpieces
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled item. A stance label scores (target, text); a sentiment label scores the text."""
+
+    text: str
+    target: str
+    stance: str | None = None
+    sentiment: str | None = None
+    speaker: str | None = None
+    context: str | None = None
+    source: str = ""
+
+
+def corpus_file(root: Path | None, *parts: str) -> Path:
+    """A file of a shared corpus; a clear error when the folder is not there."""
+    path = (root or default_corpus_root()).joinpath(*parts)
+    if not path.is_file():
+        raise ConfigError("corpus file missing; set STANCE_CORPUS_ROOT (or data.root in the training config) "
+                          "to the folder that holds vast/, semeval2016/ and newsmtsc/", path=str(path))
+    return path
+
+
+def load_vast(split: str, *, root: Path | None = None, dev_percent: int = 10,
+              zero_shot_only: bool = False) -> list[Example]:
+    """VAST `train`, `dev` (carved from train by topic, so dev topics are unseen) or `test`."""
+    if split not in ("train", "dev", "test"):
+        raise ConfigError(f"VAST split must be train, dev or test, got {split!r}")
+    path = corpus_file(root, "vast", f"vast_{'test' if split == 'test' else 'train'}.csv")
+    out: list[Example] = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if not row["post"].strip() or (zero_shot_only and row["seen?"] != "0"):
+                continue
+            if split != "test" and (int(stable_id(row["new_topic"]), 16) % 100 < dev_percent) != (split == "dev"):
+                continue
+            out.append(Example(text=row["post"], target=row["topic_str"], stance=VAST_LABELS[row["label"]],
+                               source=f"vast-{split}"))
+    return out
+
+
+def load_semeval(split: str, *, root: Path | None = None) -> list[Example]:
+    """SemEval-2016 Task 6A `train`, `val` or `test` (all five targets pooled)."""
+    if split not in ("train", "val", "test"):
+        raise ConfigError(f"SemEval split must be train, val or test, got {split!r}")
+    out: list[Example] = []
+    for folder, target in SEMEVAL_TARGETS.items():
+        texts = corpus_file(root, "semeval2016", folder, f"{split}_text.txt").read_text(encoding="utf-8")
+        labels = corpus_file(root, "semeval2016", folder, f"{split}_labels.txt").read_text(encoding="utf-8")
+        texts_l, labels_l = texts.rstrip("\n").split("\n"), labels.split()
+        if len(texts_l) != len(labels_l):
+            raise ConfigError(f"{len(texts_l)} tweets but {len(labels_l)} labels", path=f"semeval2016/{folder}")
+        out += [Example(text=t.strip(), target=target, stance=SEMEVAL_LABELS[lab], source=f"semeval-{split}")
+                for t, lab in zip(texts_l, labels_l)]
+    return out
+
+
+def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw") -> list[Example]:
+    """NewsMTSC `train`, or the paper's `dev`/`test` of experiment_splits/newsmtsc-<variant>.
+
+    One example per target mention; the mention is wrapped in « » so the sentiment is toward it.
+    """
+    if split == "train":
+        path = corpus_file(root, "newsmtsc", "train.jsonl")
+    elif split in ("dev", "test"):
+        path = corpus_file(root, "newsmtsc", "experiment_splits", f"newsmtsc-{variant}", f"{split}.jsonl")
+    else:
+        raise ConfigError(f"NewsMTSC split must be train, dev or test, got {split!r}")
+    out: list[Example] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            sentence = row["sentence_normalized"]
+            for t in row["targets"]:
+                start, end = t["from"], t["to"]
+                marked = f"{sentence[:start]}{MARK_OPEN} {sentence[start:end]} {MARK_CLOSE}{sentence[end:]}"
+                out.append(Example(text=marked, target=t["mention"], sentiment=NEWSMTSC_LABELS[t["polarity"]],
+                                   source=f"newsmtsc-{split}"))
+    return out
+
+
+def from_labeled(quotes: Iterable[LabeledQuote], *, source: str = "indomain") -> list[Example]:
+    """Examples from reviewed quotes: one per labelled target, one for the quote's sentiment."""
+    out: list[Example] = []
+    for q in quotes:
+        common = dict(text=q.text, speaker=q.speaker, context=q.context or None, source=source)
+        out += [Example(target=t, stance=label, **common) for t, label in q.stance.items()]
+        if q.sentiment:
+            out.append(Example(target="", sentiment=q.sentiment, **common))
+    return out
+
+
+def split_labeled(quotes: Sequence[LabeledQuote], *, percent: int,
+                  salt: str = "") -> tuple[list[LabeledQuote], list[LabeledQuote]]:
+    """(kept, held out): a stable split by quote id, `percent` of quotes held out."""
+    held = [q for q in quotes if int(stable_id(salt, q.quote_id), 16) % 100 < percent]
+    held_ids = {q.quote_id for q in held}
+    return [q for q in quotes if q.quote_id not in held_ids], held
+
+
+def subsample(examples: Sequence[Example], limit: int | None, *, seed: int) -> list[Example]:
+    """At most `limit` examples drawn with a seeded generator (all of them when limit is None)."""
+    if limit is None or limit >= len(examples):
+        return list(examples)
+    return random.Random(seed).sample(list(examples), limit)
