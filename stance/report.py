@@ -147,8 +147,7 @@ def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
                 grid[i, j] = c.net
                 ax.text(j, i, str(c.n), ha="center", va="center", fontsize=8,
                         color="white" if abs(c.net) > 0.55 else "black")
-    cmap = matplotlib.colormaps["RdBu"].copy()
-    cmap.set_bad("#c4c4c4")  # clearly apart from the near-white of a neutral cell
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#c4c4c4")  # apart from a neutral cell's near-white
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)

@@ -207,6 +207,13 @@ def _parse(p: Path, roster: Roster) -> TargetConfig:
         raise ConfigError("'exclude_speaker_country' must be true or false", path=str(p))
     targets = [_parse_entry(i, e, p) for i, e in enumerate(data["targets"])]
     people = _people(roster)
+    names = [t.name for t in targets]
+    for i, t in enumerate(targets):
+        if t.name in roster and roster.get(t.name).type == "person":
+            raise ConfigError(f"targets[{i}] ({t.name}) is a person of the roster ({roster.source}): people are "
+                              "targets already; keep them in the roster only", path=str(p))
+        if t.name in names[:i]:
+            raise ConfigError(f"targets[{i}] duplicates the name {t.name!r}", path=str(p))
     owner: dict[str, str] = {}
     for i, t in enumerate(targets + people):
         where = f"targets[{i}]" if i < len(targets) else f"roster person {t.name!r} ({roster.source})"

@@ -1,0 +1,102 @@
+"""The speaker x target report: counts, means, copies counted once, a readable PNG, escaped HTML."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from stance.config import STANCE_LABELS
+from stance.errors import InputError
+from stance.io import write_records
+from stance.model import SHIPPED_MODEL, load_model
+from stance.records import Quote
+from stance.report import build_report
+from stance.scoring import labelled, score_quotes
+
+
+def scored(i: int, speaker: str | None, stance: dict[str, tuple[float, float, float]], *,
+           text: str = "", duplicate_of: str | None = None) -> dict:
+    rec = Quote(id=f"q{i}", article=f"a{i}", text=text or f"Quote number {i} about trade.", start=0, end=10,
+                paragraph=0, kind="direct", speaker=speaker, duplicate_of=duplicate_of).to_dict()
+    rec["stance"] = {t: labelled(dict(zip(STANCE_LABELS, p))) for t, p in stance.items()}
+    rec["sentiment"] = labelled({"positive": 0.2, "negative": 0.5, "neutral": 0.3}) if speaker else None
+    rec["model_version"] = "test"
+    return rec
+
+
+RECORDS = [
+    scored(0, "Wang Yi", {"tariffs": (0.1, 0.8, 0.1), "United States": (0.2, 0.6, 0.2)}),
+    scored(1, "Wang Yi", {"tariffs": (0.3, 0.4, 0.3)}, text="<script>alert('tariffs')</script> & more"),
+    scored(2, "Wang Yi", {"tariffs": (0.9, 0.05, 0.05)}, duplicate_of="q0"),  # a syndicated copy
+    scored(3, "Marco Rubio", {"tariffs": (0.7, 0.1, 0.2), "China": (0.1, 0.7, 0.2)}),
+    scored(4, None, {}),  # not speech
+]
+
+
+def read_matrix(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(r["speaker"], r["target"]): r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
+def test_matrix_counts_and_means(tmp_path, suffix):
+    scores = tmp_path / f"scores.{suffix}"
+    write_records(RECORDS, scores)
+    summary = build_report(scores, tmp_path / "report")
+    matrix = read_matrix(Path(summary["csv"]))
+    assert (summary["records"], summary["used"], summary["copies"], summary["no_speaker"]) == (5, 3, 1, 1)
+    assert set(matrix) == {("Wang Yi", "tariffs"), ("Wang Yi", "United States"),
+                           ("Marco Rubio", "tariffs"), ("Marco Rubio", "China")}
+    cell = matrix[("Wang Yi", "tariffs")]
+    assert int(cell["n"]) == 2  # the copy q2 is not counted again
+    originals = [r["stance"]["tariffs"]["probs"] for r in RECORDS[:2]]
+    for label in STANCE_LABELS:
+        assert float(cell[f"mean_{label}"]) == pytest.approx(sum(p[label] for p in originals) / 2, abs=1e-4)
+    assert float(cell["net"]) == pytest.approx(float(cell["mean_favor"]) - float(cell["mean_against"]), abs=1e-3)
+    assert int(cell["n_against"]) == 2 and int(cell["n_favor"]) == 0
+    assert sum(int(r["n"]) for r in matrix.values()) == sum(
+        len(r["stance"]) for r in RECORDS if not r["duplicate_of"])
+
+
+def test_png_is_an_image_and_html_is_escaped_and_self_contained(tmp_path):
+    scores = tmp_path / "scores.jsonl"
+    write_records(RECORDS, scores)
+    summary = build_report(scores, tmp_path / "report")
+    png = Path(summary["png"]).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+    page = Path(summary["html"]).read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "data:image/png;base64," in page and "src='http" not in page
+    assert page.index("Quote number 0") < page.index("&lt;script&gt;")  # strongest stance listed first
+
+
+def test_bad_stance_record_is_named(tmp_path):
+    scores = tmp_path / "scores.jsonl"
+    bad = dict(RECORDS[0], stance={"tariffs": {"label": "against"}})  # no probs
+    scores.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        build_report(scores, tmp_path / "report")
+    assert "scores.jsonl" in str(err.value) and "q0" in str(err.value) and "probs" in str(err.value)
+
+
+def test_missing_scores_file(tmp_path):
+    with pytest.raises(InputError, match="stance score"):
+        build_report(tmp_path / "nope.jsonl", tmp_path / "report")
+
+
+def test_report_of_real_scores(tmp_path):
+    """Scores from the real model go straight into a report: one row per speaker x target pair scored."""
+    model = load_model(SHIPPED_MODEL)
+    quotes = [Quote(id=f"q{i}", article="a", text=t, start=0, end=len(t), paragraph=i, kind="direct",
+                    speaker=s).to_dict()
+              for i, (t, s) in enumerate([("Beijing must open its markets.", "Donald Trump"),
+                                          ("Washington is bullying the world with tariffs.", "Wang Yi")])]
+    scores = tmp_path / "scores.jsonl"
+    write_records(score_quotes(quotes, model=model, progress=False), scores)
+    matrix = read_matrix(Path(build_report(scores, tmp_path / "r")["csv"]))
+    assert ("Donald Trump", "China") in matrix and ("Wang Yi", "United States") in matrix
+    assert ("Donald Trump", "Wang Yi") in matrix and ("Wang Yi", "Donald Trump") in matrix
+    assert all(int(r["n"]) == 1 for r in matrix.values())
