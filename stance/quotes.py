@@ -59,10 +59,15 @@ def _marks(text: str) -> list[tuple[int, str, bool]]:
     """(position, 'open'|'close'|'either', is_double) for each usable quotation mark."""
     out = []
     for i, ch in enumerate(text):
-        if ch in OPEN_DOUBLE:
-            out.append((i, "open", True))
-        elif ch in CLOSE_DOUBLE:
-            out.append((i, "close", True))
+        if ch in OPEN_DOUBLE or ch in CLOSE_DOUBLE:
+            # Curly marks are sometimes typed the wrong way round: trust the spacing around them.
+            o, c = _is_open(text, i), _is_close(text, i)
+            role = "open" if ch in OPEN_DOUBLE else "close"
+            if o and not c:
+                role = "open"
+            elif c and not o:
+                role = "close"
+            out.append((i, role, True))
         elif ch == '"':
             o, c = _is_open(text, i), _is_close(text, i)
             out.append((i, "either" if o == c else ("open" if o else "close"), True))

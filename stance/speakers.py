@@ -31,8 +31,11 @@ HEAD_CLIMB_DEPS = ("conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp")
 STOP_SUBJECTS = {"reporters", "journalists"}
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
+SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
-                        r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source", re.I)
+                        r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source|analyst|expert|economist|"
+                        r"lawmaker|senator|governor|president|leader|officer|aide|manager|professor|"
+                        r"diplomat|strategist|campaign|committee|ministry|department|agency|government", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -103,9 +106,7 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: list[tuple[int, int]])
     """Fallback when the parse gives no subject: the closest name or noun left of the cue, else right of it."""
     left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not _inside(t, base, ranges)]
     for t in reversed(left):
-        if t.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
-            continue
-        if t.pos_ in ("PROPN", "NOUN") or t.lower_ in PRONOUNS - {"that", "which", "one"}:
+        if t.ent_type_ in SPEAKER_ENTS or ROLE_NOUNS.search(t.text) or t.lower_ in PRONOUNS - {"that", "which", "one"}:
             if t.lower_ in STOP_SUBJECTS:
                 continue
             while t.dep_ == "compound" and t.head.i > t.i and t.head.i < cue.i:
@@ -113,7 +114,7 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: list[tuple[int, int]])
             return t
     right = [t for t in sent if t.i > cue.i and t.i - cue.i <= 4 and not _inside(t, base, ranges)]
     for t in right:
-        if t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ in PRONOUNS):
+        if t.ent_type_ in SPEAKER_ENTS or (t.pos_ == "PRON" and t.lower_ in PRONOUNS):
             while t.dep_ == "compound" and t.head.i > t.i:
                 t = t.head
             return t
@@ -256,6 +257,9 @@ class Attributor:
                        and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
                        and not (e.root.dep_ in ("compound", "poss") and e.root.head.i > e.root.i
                                 and e.root.head.ent_type_ != "PERSON")]
+            if not persons:  # "Former secretary of state ..., Hillary Clinton, said": the apposed name
+                persons = [e.text for c in subj.children if c.dep_ == "appos" for e in subj.doc.ents
+                           if e.label_ == "PERSON" and e.start <= c.i < e.end]
             orgs = any(e.label_ in ("ORG", "GPE", "NORP") and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
                        for e in subj.doc.ents)
             plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
