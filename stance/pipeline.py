@@ -60,6 +60,8 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     nlp = nlp or load_nlp()
     paras = paragraphs(article)
     spans = find_spans(paras)
+    if not spans:
+        return []  # nothing to attribute: skip the parser
     by_para: dict[int, list[int]] = {}
     for i, sp in enumerate(spans):
         by_para.setdefault(sp.paragraph, []).append(i)
