@@ -67,15 +67,21 @@ def group_of(row: dict) -> str:
 
 
 def split_groups(rows: list[dict]) -> set[str]:
-    """Groups for the test part: stable-hash order, filled to TEST_SHARE of the items."""
+    """Groups for the test part: in stable-hash order, a group joins unless it would push the test
+    share of some `tariffs` label past TEST_SHARE + 5 points; filled to TEST_SHARE of the items."""
     sizes = Counter(group_of(r) for r in rows)
+    labels = {g: Counter(r["targets"]["tariffs"] for r in rows if group_of(r) == g) for g in sizes}
+    totals = Counter(r["targets"]["tariffs"] for r in rows)
     order = sorted(sizes, key=lambda g: hashlib.sha1(g.encode()).hexdigest())
-    test, n = set(), 0
+    test, n, taken = set(), 0, Counter()
     for g in order:
         if n >= TEST_SHARE * len(rows):
             break
+        if any(taken[k] + v > (TEST_SHARE + 0.05) * totals[k] + 1 for k, v in labels[g].items()):
+            continue
         test.add(g)
         n += sizes[g]
+        taken.update(labels[g])
     return test
 
 
