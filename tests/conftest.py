@@ -10,9 +10,10 @@ import pytest
 def label_studio(tmp_path_factory):
     """A running Label Studio on 127.0.0.1 with a fresh SQLite database; yields its state dict
     (url, port, token, pid, data_dir). First use installs label-studio (about a minute)."""
-    from stance.labelstudio.server import free_port, start_server, stop_server
+    from stance.labelstudio.server import free_port, server_status, start_server, stop_server
 
     data_dir = tmp_path_factory.mktemp("labelstudio")
     state = start_server(data_dir=data_dir, port=free_port(), timeout=300)
     yield {**state, "data_dir": data_dir}
-    stop_server(data_dir=data_dir)
+    assert stop_server(data_dir=data_dir), "the Label Studio server had stopped before the session ended"
+    assert not server_status(data_dir=data_dir)["running"]

@@ -55,7 +55,7 @@ def connect(url: str | None = None, api_key: str | None = None) -> tuple[Any, st
 
     client = LabelStudio(base_url=url, api_key=api_key, timeout=120)
     with translated(url, "checking the API key"):
-        client.users.whoami()
+        client.users.whoami(request_options={"max_retries": 0})  # fail fast: no server, no retry
     return client, url
 
 
@@ -73,7 +73,9 @@ def ensure_project(client: Any, url: str, title: str, roster: list[str]) -> tupl
     project = find_project(client, url, title)
     if project is None:
         with translated(url, f"creating project {title!r}"):
-            return client.projects.create(title=title, label_config=labeling_config(roster)), True
+            # Uncertainty sampling serves the lowest prediction score (the least certain quote) first.
+            return client.projects.create(title=title, label_config=labeling_config(roster),
+                                          sampling="Uncertainty sampling", show_collab_predictions=True), True
     config = project.label_config or ""
     if F.stance_field("{{idx}}") not in config or f'name="{F.SENTIMENT}"' not in config:
         raise LabelStudioError(f"project {title!r} exists with another labeling config; "
