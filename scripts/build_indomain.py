@@ -128,7 +128,7 @@ def check_round_trip(path: Path, tasks: list[dict], corpus_root: Path) -> None:
 
 def counts(rows: list[dict]) -> dict:
     """Label counts: tariffs, actors (not topics), free trade, sentiment."""
-    topics = {"tariffs", "free trade"}
+    topics = {"tariffs", "free trade", "NAFTA", "TPP"}
     return {"items": len(rows),
             "tariffs": Counter(r["targets"]["tariffs"] for r in rows),
             "actors": Counter(v for r in rows for t, v in r["targets"].items() if t not in topics),
