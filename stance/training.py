@@ -128,11 +128,15 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
                        seed=seed))
     data = Data(train=train, dev=dev)
     if d["indomain"]["path"]:
-        quotes = load_annotations(d["indomain"]["path"])
-        rest, test = split_labeled(quotes, percent=d["indomain"]["test_percent"], salt="test")
+        root = Path(d["indomain"]["path"])
+        if (root / "train.json").is_file() and (root / "test.json").is_file():
+            # The set ships its own fixed test part, split by article: never train or calibrate on it.
+            rest, test = load_annotations(root / "train.json"), load_annotations(root / "test.json")
+        else:
+            rest, test = split_labeled(load_annotations(root), percent=d["indomain"]["test_percent"], salt="test")
         kept, held = split_labeled(rest, percent=d["indomain"]["dev_percent"], salt="dev")
         data.train += from_labeled(kept) * d["indomain"]["repeat"]
-        data.indomain_dev = from_labeled(held)
+        data.indomain_dev = subsample(from_labeled(held), d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
         data.test = from_labeled(test)
     return data
@@ -186,7 +190,8 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
         "model_version": version, "base": model.settings.extra["base"], "calibration": calibration,
         "benchmarks": evaluate(model, sets, batch_size=cfg["eval"]["batch_size"]),
         "baseline_tfidf_lr": tfidf_baseline(train_items, sets) if cfg["eval"]["baseline"] else {},
-        "input_ablation": input_ablation(model, data.indomain_dev) if data.indomain_dev else {},
+        "input_ablation": input_ablation(model, data.indomain_dev) if data.indomain_dev and cfg["eval"]["ablation"]
+        else {},
         "train": {"items": len(train_items), "steps": len(losses), "seconds": round(time.time() - started, 1),
                   "first_loss": round(losses[0], 4) if losses else None,
                   "last_loss": round(sum(losses[-20:]) / max(1, len(losses[-20:])), 4) if losses else None},
