@@ -18,7 +18,7 @@ from typing import Any
 from .errors import InputError
 from .io import read_jsonl, write_records
 from .model import Pair, Prediction, StanceModel
-from .records import BatchReport
+from .records import BatchReport, Quote
 from .targets import TargetConfig, load_targets, targets_for
 
 WINDOW_PAIRS = 2048  # pairs gathered before a model call: bounds memory, lets batches group by length
@@ -65,10 +65,12 @@ def _article_speakers(group: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _items(quotes: Iterable[dict[str, Any]], config: TargetConfig, extra: Sequence[str]) -> Iterator[_Item]:
+def _items(quotes: Iterable[dict[str, Any] | Quote], config: TargetConfig, extra: Sequence[str]) -> Iterator[_Item]:
     """Records with their targets. An article's quotes arrive together (as the extractor writes
-    them), so its other speakers are those of the consecutive records sharing its `article`."""
-    for _, run in groupby(quotes, key=lambda r: r.get("article")):
+    them), so its other speakers are those of the consecutive records sharing its `article`;
+    a record without `article` is an article of its own."""
+    records = (q.to_dict() if isinstance(q, Quote) else q for q in quotes)
+    for _, run in groupby(records, key=lambda r: r.get("article") or object()):
         group = list(run)
         speakers = _article_speakers(group)
         for rec in group:
@@ -111,7 +113,7 @@ def _score_window(window: list[_Item], model: StanceModel, batch_size: int) -> I
 
 
 def score_quotes(
-    quotes: Iterable[dict[str, Any]],
+    quotes: Iterable[dict[str, Any] | Quote],
     *,
     model: StanceModel,
     targets_config: TargetConfig | None = None,
@@ -120,7 +122,10 @@ def score_quotes(
     window: int = WINDOW_PAIRS,
     progress: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Scored records, lazily and in input order; memory is bounded by `window` pairs."""
+    """Scored records (dicts), lazily and in input order.
+
+    Memory holds one window (`window` pairs, or one article's quotes if more) at a time.
+    """
     config = targets_config or load_targets()
     bar = progress_bar(enabled=progress, unit="quote")
     try:
@@ -151,9 +156,8 @@ def score_paths(
 
     report = BatchReport()
     model = model or load_model()
-    quotes = (q.to_dict() for q in pipeline.extract(paths, report=report))
-    scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
-                          batch_size=batch_size, progress=progress)
+    scored = score_quotes(pipeline.extract(paths, report=report), model=model, targets_config=targets_config,
+                          extra_targets=extra_targets, batch_size=batch_size, progress=progress)
     write_records(scored, Path(out) if out is not None else None, fmt)
     return report
 
@@ -260,7 +264,7 @@ def classify_file(
     input_jsonl: str | Path,
     out: str | Path | None,
     *,
-    model: StanceModel,
+    model: StanceModel | None = None,
     fmt: str | None = None,
     targets_config: TargetConfig | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -273,7 +277,12 @@ def classify_file(
     A bad row (empty or malformed line, missing or mistyped field) is reported on stderr with its
     file and line and skipped; the rest completes. Check `counts.ok` to set the exit status.
     """
+    from .model import load_model
+
     path = Path(input_jsonl)
+    if not path.is_file():
+        raise InputError("input file not found; give a JSON lines file of {text, target, speaker?} rows", path=str(path))
+    model = model or load_model()
     counts = ClassifyCounts()
     reader = _Classifier(path, targets_config or load_targets(), counts)
     bar = progress_bar(enabled=progress, unit="row")

@@ -153,3 +153,15 @@ def test_score_paths_writes_every_format(model, tmp_path, suffix):
     assert len(rows) == report.quotes >= 2
     spoken = [r for r in rows if r["speaker"]]
     assert spoken and all("tariffs" in r["stance"] and r["speaker"] not in r["stance"] for r in spoken)
+
+
+def test_quote_objects_and_records_without_article(model):
+    from stance.records import Quote as Q
+
+    as_objects = [Q.from_dict(q) for q in QUOTES[:2]]
+    a = list(score_quotes(as_objects, model=model, progress=False))
+    b = list(score_quotes(QUOTES[:2], model=model, progress=False))
+    assert [list(r["stance"]) for r in a] == [list(r["stance"]) for r in b]
+    loose = [{k: v for k, v in q.items() if k != "article"} for q in QUOTES[:2]]  # no article: no co-speakers
+    out = list(score_quotes(loose, model=model, progress=False))
+    assert "Wang Yi" not in out[0]["stance"] and "Marco Rubio" not in out[1]["stance"]
