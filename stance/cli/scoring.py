@@ -1,0 +1,82 @@
+"""`stance score`, `stance classify` and `stance report`: the model's stance and sentiment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import StanceError
+from .common import FORMAT, PATHS, ROSTER, app, fail, finish
+from .common import EXIT_SKIPPED, FIXED, load_fixed
+
+MODEL = typer.Option(None, "--model", help="Model folder (default: the promoted model, else the shipped one).")
+TARGETS = typer.Option(None, "--targets", help="Targets YAML (default: the packaged one).")
+BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
+
+
+@app.command()
+def score(
+    paths: list[Path] = PATHS,
+    output: Path = typer.Option(..., "-o", "--output", help="Scores file (.jsonl, .csv or .parquet)."),
+    fmt: Optional[str] = FORMAT,
+    target: list[str] = typer.Option([], "--target", help="Extra free-text target (repeatable)."),
+    model: Optional[Path] = MODEL,
+    targets: Optional[Path] = TARGETS,
+    roster: Optional[Path] = ROSTER,
+    fixed: Optional[Path] = FIXED,
+    batch_size: int = BATCH,
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
+) -> None:
+    """Extract quotes and score their stance and sentiment."""
+    from ..model import load_model
+    from ..scoring import score_paths
+    from ..targets import load_targets
+
+    try:
+        report = score_paths(paths, output, fmt=fmt, model=load_model(model),
+                             targets_config=load_targets(targets, roster=roster), extra_targets=target,
+                             batch_size=batch_size, progress=progress, roster=roster, fixed=load_fixed(fixed))
+    except StanceError as exc:
+        fail(exc)
+    finish(report)
+
+
+@app.command()
+def classify(
+    input: Path = typer.Argument(..., help="JSON lines of {text, target, speaker?, context?}."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
+    fmt: Optional[str] = FORMAT,
+    model: Optional[Path] = MODEL,
+    batch_size: int = BATCH,
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
+) -> None:
+    """Score {text, target} rows: stance and sentiment."""
+    from ..model import load_model
+    from ..scoring import classify_file
+
+    try:
+        counts = classify_file(input, output, model=load_model(model), fmt=fmt, batch_size=batch_size,
+                               progress=progress)
+    except StanceError as exc:
+        fail(exc)
+    typer.echo(counts.summary(), err=True)
+    if not counts.ok:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def report(
+    scores: Path = typer.Argument(..., help="A scores file written by `stance score`."),
+    output: Path = typer.Option(Path("report"), "-o", "--output", help="Folder for matrix.csv, heatmap.png, quotes.html."),
+) -> None:
+    """Speaker x target stance matrix: CSV, heatmap, HTML."""
+    from ..report import build_report
+
+    try:
+        info = build_report(scores, output)
+    except StanceError as exc:
+        fail(exc)
+    for key in ("csv", "png", "html"):
+        typer.echo(info[key])
