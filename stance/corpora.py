@@ -125,12 +125,13 @@ def from_labeled(quotes: Iterable[LabeledQuote], *, source: str = "indomain") ->
     return out
 
 
-def split_labeled(quotes: Sequence[LabeledQuote], *, percent: int,
-                  salt: str = "") -> tuple[list[LabeledQuote], list[LabeledQuote]]:
-    """(kept, held out): a stable split by quote id, `percent` of quotes held out."""
-    held = [q for q in quotes if int(stable_id(salt, q.quote_id), 16) % 100 < percent]
-    held_ids = {q.quote_id for q in held}
-    return [q for q in quotes if q.quote_id not in held_ids], held
+def split_labeled(quotes: Sequence[LabeledQuote], *, percent: int, salt: str = "",
+                  min_held: int = 0) -> tuple[list[LabeledQuote], list[LabeledQuote]]:
+    """(kept, held out): a stable split by quote id; `percent` of quotes held out, at least `min_held`."""
+    ranked = sorted(quotes, key=lambda q: int(stable_id(salt, q.quote_id), 16) % 100)
+    n_held = sum(int(stable_id(salt, q.quote_id), 16) % 100 < percent for q in quotes)
+    held_ids = {q.quote_id for q in ranked[:max(n_held, min_held)]}
+    return [q for q in quotes if q.quote_id not in held_ids], [q for q in quotes if q.quote_id in held_ids]
 
 
 def subsample(examples: Sequence[Example], limit: int | None, *, seed: int) -> list[Example]:

@@ -127,7 +127,7 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
     if len(labels) == 0:
         return 1.0
     log_t = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=50)
 
     def closure() -> torch.Tensor:
         opt.zero_grad()

@@ -127,18 +127,14 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
            + subsample(load_newsmtsc("dev", root=root, variant=d["newsmtsc"]["variant"]), d["newsmtsc"]["dev_limit"],
                        seed=seed))
     data = Data(train=train, dev=dev)
-    if d["indomain"]["path"]:
-        root = Path(d["indomain"]["path"])
-        if (root / "train.json").is_file() and (root / "test.json").is_file():
-            # The set ships its own fixed test part, split by article: never train or calibrate on it.
-            rest, test = load_annotations(root / "train.json"), load_annotations(root / "test.json")
-        else:
-            rest, test = split_labeled(load_annotations(root), percent=d["indomain"]["test_percent"], salt="test")
-        kept, held = split_labeled(rest, percent=d["indomain"]["dev_percent"], salt="dev")
-        data.train += from_labeled(kept) * d["indomain"]["repeat"]
+    if d["indomain"]["train"]:
+        kept, held = split_labeled(load_annotations(d["indomain"]["train"]), percent=d["indomain"]["dev_percent"],
+                                   salt="dev")
+        data.train += subsample(from_labeled(kept), d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
         data.indomain_dev = subsample(from_labeled(held), d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
-        data.test = from_labeled(test)
+    if d["indomain"]["test"]:
+        data.test = from_labeled(load_annotations(d["indomain"]["test"]))
     return data
 
 
@@ -161,7 +157,8 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
     if annotations:
         base = base or default_model_path()
         human = [q for path in annotations for q in load_annotations(path)]
-        kept, held = split_labeled(human, percent=cfg["retrain"]["holdout_percent"], salt="holdout")
+        kept, held = split_labeled(human, percent=cfg["retrain"]["holdout_percent"], salt="holdout",
+                                   min_held=1 if len(human) >= 4 else 0)
         train_items = (from_labeled(kept, source="human") * cfg["retrain"]["repeat"]
                        + subsample(data.train, cfg["retrain"]["base_mix"], seed=cfg["seed"]))
         tcfg.update(epochs=cfg["retrain"]["epochs"], lr=cfg["retrain"]["lr"])

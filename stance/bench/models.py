@@ -100,14 +100,17 @@ def tfidf_baseline(train: Sequence[Example], sets: dict[str, list[Example]]) -> 
         names = [n for n in sets if BENCHMARKS[n].task == task]
         if not items or not names:
             continue
-        text_vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50000)
+        text_vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(items) > 1000 else 1, sublinear_tf=True, max_features=50000)
         target_vec = TfidfVectorizer()
 
         def features(examples: Sequence[Example], fit: bool = False):
-            texts, targets = [e.text for e in examples], [e.target or "-" for e in examples]
-            if fit:
-                return hstack([text_vec.fit_transform(texts), target_vec.fit_transform(targets)]).tocsr()
-            return hstack([text_vec.transform(texts), target_vec.transform(targets)]).tocsr()
+            """Text n-grams; for stance also the target's words (sentiment has no target)."""
+            texts = [e.text for e in examples]
+            blocks = [text_vec.fit_transform(texts) if fit else text_vec.transform(texts)]
+            if task == "stance":
+                targets = [e.target for e in examples]
+                blocks.append(target_vec.fit_transform(targets) if fit else target_vec.transform(targets))
+            return hstack(blocks).tocsr()
 
         clf = LogisticRegression(max_iter=2000, C=2.0).fit(features(items, fit=True), [getattr(e, task) for e in items])
         for name in names:

@@ -1,0 +1,133 @@
+"""Speed and memory: quote-target pairs per second and peak RSS, beside a naive baseline.
+
+    python -m stance.bench.speed [--pairs 10000] [--baseline-pairs 2000] [--model DIR]
+
+The workload is realistic scoring: distinct news sentences (NewsMTSC, unmarked) as quotes, each
+scored toward five targets, so 10,000 pairs are 2,000 quotes (plus one sentiment pass per quote).
+Each method runs in its own process, so its peak RSS is its own:
+- `pipeline`: the naive baseline, a transformers text-classification pipeline over the same
+  weights (stance head, and sentiment head once per quote), called one input at a time;
+- `batched`: `StanceModel.predict` (batches of 64 grouped by length, inference mode);
+- `int8`: the same after torch dynamic int8 quantisation of the linear layers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
+from ..model import Pair, StanceModel, load_model
+
+TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
+SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
+METHODS = ("pipeline", "batched", "int8")
+
+
+def workload(n_pairs: int) -> list[Pair]:
+    """`n_pairs` pairs: distinct news sentences, each toward every one of TARGETS."""
+    sentences = list(dict.fromkeys(e.text.replace(f"{MARK_OPEN} ", "").replace(f" {MARK_CLOSE}", "")
+                                   for e in load_newsmtsc("train")))
+    n_quotes = -(-n_pairs // len(TARGETS))
+    if n_quotes > len(sentences):
+        raise ValueError(f"at most {len(sentences) * len(TARGETS)} pairs available")
+    pairs = [Pair(s, t, SPEAKERS[i % len(SPEAKERS)]) for i, s in enumerate(sentences[:n_quotes]) for t in TARGETS]
+    return pairs[:n_pairs]
+
+
+def quantize_int8(model: StanceModel) -> StanceModel:
+    """Dynamic int8 quantisation of every linear layer (weights int8, activations quantised on the fly)."""
+    import torch
+
+    model.net = torch.ao.quantization.quantize_dynamic(model.net, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
+def run_pipeline(model: StanceModel, pairs: list[Pair]) -> int:
+    """The naive baseline: one pipeline call per pair, and one per distinct quote for sentiment."""
+    from transformers import BertForSequenceClassification, pipeline
+
+    pipes = {}
+    for task, head in (("stance", model.net.stance_head), ("sentiment", model.net.sentiment_head)):
+        clf = BertForSequenceClassification(model.net.encoder.config.__class__(
+            **{**model.net.encoder.config.to_dict(), "num_labels": 3}))
+        clf.bert.load_state_dict(model.net.encoder.state_dict())
+        clf.classifier.load_state_dict(head.state_dict())
+        pipes[task] = pipeline("text-classification", model=clf.eval(), tokenizer=model.tokenizer, top_k=None,
+                               device=-1, truncation=True, max_length=model.settings.max_length)
+    seen: set[str] = set()
+    for pair in pairs:
+        segment = model.segment(pair)
+        pipes["stance"]({"text": pair.target, "text_pair": segment})
+        if segment not in seen:
+            seen.add(segment)
+            pipes["sentiment"]({"text": "", "text_pair": segment})
+    return len(pairs)
+
+
+def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
+    """Run one method in this process; pairs/s counts the scoring only, not loading or export."""
+    model = load_model(model_path)
+    pairs = workload(n_pairs)
+    if method == "int8":
+        quantize_int8(model)
+    model.predict(pairs[:64])  # warm-up
+    start = time.perf_counter()
+    if method == "pipeline":
+        run_pipeline(model, pairs)
+        labels = None
+    else:
+        preds = model.predict(pairs)
+        labels = [p.stance_label for p in preds] + [p.sentiment_label for p in preds]
+    seconds = time.perf_counter() - start
+    return {"method": method, "pairs": n_pairs, "seconds": round(seconds, 2),
+            "pairs_per_s": round(n_pairs / seconds, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "labels": labels}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pairs", type=int, default=10000)
+    ap.add_argument("--baseline-pairs", type=int, default=2000, help="pairs for the (slow) pipeline baseline")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--one", default=None, help=argparse.SUPPRESS)  # internal: measure one method and print JSON
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.pairs, args.model)))
+        return
+    results = []
+    for method in args.methods.split(","):
+        n = args.baseline_pairs if method == "pipeline" else args.pairs
+        cmd = [sys.executable, "-m", "stance.bench.speed", "--one", method, "--pairs", str(n)]
+        cmd += ["--model", args.model] if args.model else []
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{method}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+            continue
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(format_results(results))
+
+
+def format_results(results: list[dict]) -> str:
+    """Side by side: pairs/s, speed-up over the pipeline baseline, peak RSS, agreement with fp32."""
+    base = next((r["pairs_per_s"] for r in results if r["method"] == "pipeline"), None)
+    ref = next((r["labels"] for r in results if r["method"] == "batched"), None)
+    lines = [f"{'method':10} {'pairs':>6} {'seconds':>8} {'pairs/s':>8} {'speed-up':>8} {'peak RSS MB':>11} "
+             f"{'labels = fp32':>13}"]
+    for r in results:
+        up = f"{r['pairs_per_s'] / base:.1f}x" if base else "-"
+        agree = "-"
+        if ref and r["labels"] and r["method"] != "batched":
+            agree = f"{100 * sum(a == b for a, b in zip(ref, r['labels'])) / len(ref):.1f}%"
+        lines.append(f"{r['method']:10} {r['pairs']:>6} {r['seconds']:>8} {r['pairs_per_s']:>8} {up:>8} "
+                     f"{r['peak_rss_mb']:>11} {agree:>13}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The cross-encoder: shapes and probabilities of the shipped model, overfit-save-reload, bad checkpoints."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pytest
+
+from stance.config import SENTIMENT_LABELS, STANCE_LABELS
+from stance.corpora import Example
+from stance.errors import ModelError
+from stance.finetune import fit
+from stance.model import SHIPPED_MODEL, WEIGHTS_FILE, Pair, Settings, load_model, new_model
+
+PAIRS = [
+    Pair("These tariffs are a tax on American families and they must go.", "tariffs", "Jane Doe"),
+    Pair("These tariffs are a tax on American families and they must go.", "China", "Jane Doe"),
+    Pair("We welcome the agreement with Washington.", "United States", None, "Officials met on Sunday."),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("STANCE_HOME", str(tmp_path_factory.mktemp("home")))  # no promoted model: the shipped one
+    yield load_model()
+    mp.undo()
+
+
+def test_shipped_model_gives_distributions_in_input_order(shipped):
+    preds = shipped.predict(PAIRS)
+    assert len(preds) == len(PAIRS)
+    for p in preds:
+        assert tuple(p.stance) == STANCE_LABELS and tuple(p.sentiment) == SENTIMENT_LABELS
+        assert math.isclose(sum(p.stance.values()), 1.0, abs_tol=1e-5)
+        assert math.isclose(sum(p.sentiment.values()), 1.0, abs_tol=1e-5)
+        assert all(0.0 <= v <= 1.0 for v in [*p.stance.values(), *p.sentiment.values()])
+    assert preds[0].sentiment == preds[1].sentiment  # sentiment is per quote
+    assert preds[0].stance != preds[1].stance  # stance depends on the target
+    again = shipped.predict(PAIRS[::-1], batch_size=1)
+    for a, b in zip(preds, again[::-1]):
+        assert a.stance == pytest.approx(b.stance, abs=1e-4)
+    assert shipped.model_version.startswith("minilm-stance-")
+    assert shipped.predict([]) == []
+
+
+def test_a_huge_quote_is_truncated_not_fatal(shipped):
+    (pred,) = shipped.predict([Pair("tariffs hurt " * 10000, "tariffs")])
+    assert math.isclose(sum(pred.stance.values()), 1.0, abs_tol=1e-5)
+
+
+EXAMPLES = [
+    Example("We will fight these tariffs with everything we have.", "tariffs", stance="against"),
+    Example("Tariffs protect our workers and I support them fully.", "tariffs", stance="favor"),
+    Example("The meeting is scheduled for Tuesday in Geneva.", "tariffs", stance="none"),
+    Example("This is a wonderful, historic day for both nations.", "", sentiment="positive"),
+    Example("It is a disgrace and a betrayal of farmers.", "", sentiment="negative"),
+]
+
+
+def test_overfit_save_reload(tmp_path):
+    model = new_model(Settings(max_length=32, trained=("encoder.layer.5", "pooler", "stance_head", "sentiment_head")),
+                      seed=1)
+    losses = fit(model, EXAMPLES, epochs=15, batch_size=5, lr=1e-3, weight_decay=0.0, warmup=0.0,
+                 sentiment_weight=1.0, seed=1)
+    assert sum(losses[-3:]) / 3 < 0.3 * sum(losses[:3]) / 3
+    pairs = [Pair(e.text, e.target) for e in EXAMPLES]
+    before = model.predict(pairs)
+    assert [p.stance_label for p in before[:3]] == ["against", "favor", "none"]
+    assert [p.sentiment_label for p in before[3:]] == ["positive", "negative"]
+    version = model.save(tmp_path / "m")
+    reloaded = load_model(tmp_path / "m")
+    assert reloaded.model_version == version
+    for a, b in zip(before, reloaded.predict(pairs)):  # fp16 storage: equal up to rounding
+        assert a.stance == pytest.approx(b.stance, abs=5e-3)
+        assert a.sentiment == pytest.approx(b.sentiment, abs=5e-3)
+
+
+def test_bad_checkpoints_are_refused(tmp_path):
+    with pytest.raises(ModelError, match="not a stance model folder"):
+        load_model(tmp_path / "nowhere")
+    copy = tmp_path / "copy"
+    shutil.copytree(SHIPPED_MODEL, copy)
+    data = bytearray((copy / WEIGHTS_FILE).read_bytes())
+    data[-1] ^= 0xFF
+    (copy / WEIGHTS_FILE).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match model_version"):
+        load_model(copy)
