@@ -4,6 +4,7 @@ and calls a core function that is importable from Python."""
 from __future__ import annotations
 
 from . import articles as _articles  # noqa: F401  (registers quotes, speakers)
+from . import labelstudio as _labelstudio  # noqa: F401  (registers ls ...)
 from . import scoring as _scoring  # noqa: F401  (registers score, classify, report)
 from .common import EXIT_SKIPPED, app
 
