@@ -145,18 +145,23 @@ def score_paths(
     extra_targets: Sequence[str] = (),
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool | None = None,
+    roster: str | Path | None = None,
+    fixed: dict[str, str] | None = None,
 ) -> BatchReport:
     """Articles -> quotes -> scored records written to `out` (jsonl/csv/parquet, atomically).
 
     Returns the extractor's BatchReport (articles read, quotes, skipped articles with reasons),
-    so the CLI can exit non-zero when an article was skipped.
+    so the CLI can exit non-zero when an article was skipped. `roster` (a YAML path) and `fixed`
+    (quote id -> speaker corrections) go to the extractor.
     """
     from . import pipeline
     from .model import load_model
+    from .roster import load_roster
 
     report = BatchReport()
     model = model or load_model()
-    scored = score_quotes(pipeline.extract(paths, report=report), model=model, targets_config=targets_config,
+    quotes = pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report)
+    scored = score_quotes(quotes, model=model, targets_config=targets_config,
                           extra_targets=extra_targets, batch_size=batch_size, progress=progress)
     write_records(scored, Path(out) if out is not None else None, fmt)
     return report
