@@ -21,6 +21,8 @@ install-dev: $(BIN)/python
 demo: install
 	$(BIN)/stance quotes seeds/articles -o $(OUT)/quotes.jsonl
 	$(BIN)/stance speakers seeds/articles
+	$(BIN)/stance score seeds/articles -o $(OUT)/scores.jsonl
+	$(BIN)/stance report $(OUT)/scores.jsonl -o $(OUT)/report
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -49,16 +49,19 @@ def classify(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
     fmt: Optional[str] = FORMAT,
     model: Optional[Path] = MODEL,
+    targets: Optional[Path] = TARGETS,
+    roster: Optional[Path] = ROSTER,
     batch_size: int = BATCH,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
 ) -> None:
     """Score {text, target} rows: stance and sentiment."""
     from ..model import load_model
     from ..scoring import classify_file
+    from ..targets import load_targets
 
     try:
         counts = classify_file(input, output, model=load_model(model), fmt=fmt, batch_size=batch_size,
-                               progress=progress)
+                               targets_config=load_targets(targets, roster=roster), progress=progress)
     except StanceError as exc:
         fail(exc)
     typer.echo(counts.summary(), err=True)
