@@ -69,3 +69,24 @@ def test_speakers_lists_people_outside_the_roster(tmp_path):
     assert by["Josh Lipsky"]["in_roster"] is False
     # syndicated copies are counted once
     assert by["US Treasury"]["quotes"] == 2
+
+
+def test_fixed_attributions_from_reviewers_override_the_extractor(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text('"We will keep talking," said Lena Berg, the trade minister.\n', encoding="utf-8")
+    first = json.loads(runner.invoke(app, ["quotes", str(art)]).stdout.splitlines()[0])
+    assert first["speaker"] == "Lena Berg"
+    fixed = tmp_path / "fixed.jsonl"
+    fixed.write_text(json.dumps({"quote_id": first["id"], "speaker": "Maria Lund", "previous": "Lena Berg"}) + "\n")
+    res = runner.invoke(app, ["quotes", str(art), "--fixed", str(fixed)])
+    again = json.loads(res.stdout.splitlines()[0])
+    assert again["id"] == first["id"] and again["speaker"] == "Maria Lund"
+
+
+def test_parquet_output(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "q.parquet"
+    assert runner.invoke(app, ["quotes", str(SEEDS), "-o", str(out)]).exit_code == 0
+    table = pq.read_table(out)
+    assert table.num_rows > 30 and "speaker" in table.column_names
