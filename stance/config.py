@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 DEFAULT_ROSTER = RESOURCES / "speakers.yaml"
@@ -16,6 +17,20 @@ SENTIMENT_LABELS: tuple[str, ...] = ("positive", "negative", "neutral")
 # Label Studio connection, read from the environment as the SDK's own examples do.
 LS_URL_ENV = "LABEL_STUDIO_URL"
 LS_KEY_ENV = "LABEL_STUDIO_API_KEY"
+
+
+def read_yaml(path: Path, *, what: str) -> Any:
+    """Parse a YAML config file; a missing or malformed file is a ConfigError naming it."""
+    import yaml
+
+    from .errors import ConfigError
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} file not found", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} is not valid YAML ({exc})", path=str(path)) from None
 
 
 def env_default(name: str) -> str | None:

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .config import DEFAULT_ROSTER
+from .config import DEFAULT_ROSTER, read_yaml
 from .errors import ConfigError
 
 SPEAKER_TYPES = ("person", "body", "group")
@@ -91,22 +89,19 @@ def load_roster(path: str | Path | None = None) -> Roster:
     """Load and validate a roster YAML file (the packaged one by default)."""
     p = Path(path) if path is not None else DEFAULT_ROSTER
     if not p.exists():
-        raise ConfigError("roster file not found", path=str(p))
+        raise ConfigError("roster file not found; pass --roster FILE", path=str(p))
     return _load_cached(str(p), p.stat().st_mtime)
 
 
 def _parse(p: Path) -> Roster:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML ({exc})", path=str(p)) from None
+    data = read_yaml(p, what="roster")
     if not isinstance(data, dict) or not isinstance(data.get("speakers"), list):
         raise ConfigError("expected a top-level 'speakers:' list", path=str(p))
     speakers = []
     seen: set[str] = set()
     for i, entry in enumerate(data["speakers"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise ConfigError(f"speakers[{i}] needs a non-empty 'name'", path=str(p))
+            raise ConfigError(f"speakers[{i}] has no `name`", path=str(p))
         name = entry["name"].strip()
         if name in seen:
             raise ConfigError(f"speakers[{i}] duplicates the name {name!r}", path=str(p))

@@ -14,9 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .config import DEFAULT_TARGETS
+from .config import DEFAULT_TARGETS, read_yaml
 from .errors import ConfigError
 from .records import Quote
 from .roster import PRONOUN_ALIASES, Roster, load_roster
@@ -196,10 +194,7 @@ def _people(roster: Roster) -> list[Target]:
 
 
 def _parse(p: Path, roster: Roster) -> TargetConfig:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML ({exc})", path=str(p)) from None
+    data = read_yaml(p, what="targets")
     if not isinstance(data, dict) or not isinstance(data.get("targets"), list):
         raise ConfigError("expected a top-level 'targets:' list", path=str(p))
     exclude_country = data.get("exclude_speaker_country", True)

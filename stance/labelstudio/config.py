@@ -13,34 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-import yaml
-
 from ..config import DEFAULT_ROSTER, SENTIMENT_LABELS, STANCE_LABELS
-from ..errors import ConfigError
 from ..io import atomic_open
+from ..roster import load_roster
 from . import fields as F
 
 
 def read_roster(path: Path = DEFAULT_ROSTER) -> list[str]:
-    """The speaker names of a roster file (YAML `speakers:` list of entries with `name`)."""
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("roster file not found; pass --roster FILE", path=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"roster is not valid YAML ({exc})", path=str(path)) from None
-    entries = doc.get("speakers") if isinstance(doc, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError("roster must have a `speakers:` list", path=str(path))
-    names: list[str] = []
-    for index, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"speakers[{index}] has no `name`", path=str(path))
-        if name.strip() not in names:
-            names.append(name.strip())
-    return names
+    """The speaker names of a roster file, validated by the roster loader."""
+    return load_roster(path).names()
 
 
 def _choices(name: str, to_name: str, values: Sequence[str], *, inline: bool, extra: str = "") -> list[str]:
