@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import articles as _articles  # noqa: F401  (registers quotes, speakers)
 from . import labelstudio as _labelstudio  # noqa: F401  (registers ls ...)
 from . import scoring as _scoring  # noqa: F401  (registers score, classify, report)
+from . import training as _training  # noqa: F401  (registers train)
 from .common import EXIT_SKIPPED, app
 
 __all__ = ["app", "EXIT_SKIPPED", "main"]
