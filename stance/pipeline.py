@@ -89,13 +89,18 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     none = Attribution(None, None, None, "none")
     if sp.nested_in is not None:
         return replace(none, how="nested"), "nested"
-    if _is_heading(para) and not any(_is_cue_word(t) for t in doc):
+    quoted = article.text[sp.start:sp.end].rstrip("'\"”’ ")
+    if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(_is_cue_word(t) for t in doc):
         return replace(none, how="headline"), "headline"
     if _is_term(article, sp):
         return replace(none, how="term"), "term"
     form = "unclosed" if sp.unclosed else quote_form(article.clean, para, sp)
     sents = [s for s in doc.sents if para.start + s.start_char < sp.end + 1 and para.start + s.end_char > sp.start - 1]
+    after = [s for s in doc.sents if 0 <= para.start + s.start_char - sp.end <= 3 and s[0].is_lower]
+    sents += [s for s in after if s not in sents]  # '..." a narrator asks.' parsed as its own sentence
     found = att.from_cue(sp, sents, para.start, ranges)
+    if found is None or found.speaker is None:
+        found = _dash_signature(article, att, sp) or found
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last
@@ -109,6 +114,19 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     if len(article.text[sp.start:sp.end].split()) <= MAX_TERM_WORDS:
         return replace(none, how="term"), "term"
     return none, form
+
+
+SIGNATURE = re.compile(r"[\"”’']?\s*[,]?\s*[―—–]\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})")
+
+
+def _dash_signature(article: Article, att: Attributor, sp: Span) -> Attribution | None:
+    """'"..." ― Jane Doe': a name signed after a dash, as in letters, vox pops and epigraphs."""
+    m = SIGNATURE.match(article.clean, sp.end)
+    if m is None:
+        return None
+    name = m.group(1)
+    who = att.canon.person(name)
+    return Attribution(who, name, None, "cue")
 
 
 def _is_cue_word(tok: Any) -> bool:

@@ -24,6 +24,7 @@ reiterate emphasize emphasise praise criticize criticise condemn slam label bran
 promise pledge threaten boast quip joke recall remark comment observe contend maintain assert concede caution lament
 charge allege demand hail welcome decry testify signal counter retort scoff mock dismiss lash rail tout laud
 highlight underscore assure concur agree speak quote continue conclude begin recount estimate forecast cite
+chant shout yell scream exclaim cry whisper mutter muse wonder liken read sing interject
 """.split())
 NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post", "tweet", "message", "speech"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")

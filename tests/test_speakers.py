@@ -57,6 +57,11 @@ CASES = [
     # conjoined verb inherits the subject
     ('Governor Amy Chen praised the deal and warned that tariffs would "crush small businesses".', "crush",
      "Amy Chen"),
+    # a name signed after a dash (letters, vox pops)
+    ('"Prices at my shop went up twenty percent in a month." ― Carla Mendes', "Prices", "Carla Mendes"),
+    # cue after the quote, parsed as a sentence of its own
+    ('"Who pays for these tariffs? You do." said Tom Hale, the narrator of the campaign advert.', "Who pays",
+     "Tom Hale"),
 ]
 
 
