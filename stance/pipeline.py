@@ -19,7 +19,7 @@ from .mentions import Canonicalizer, Resolved
 from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
-from .speakers import Attribution, Attributor, load_nlp
+from .speakers import Attribution, Attributor, is_cue, load_nlp
 
 MAX_TERM_WORDS = 4  # a cue-less span this short is a name, title or scare quote, not speech
 MAX_HEADING_WORDS = 14
@@ -90,7 +90,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     if sp.nested_in is not None:
         return replace(none, how="nested"), "nested"
     quoted = article.text[sp.start:sp.end].rstrip("'\"”’ ")
-    if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(_is_cue_word(t) for t in doc):
+    if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(is_cue(t) for t in doc):
         return replace(none, how="headline"), "headline"
     if _is_term(article, sp):
         return replace(none, how="term"), "term"
@@ -127,11 +127,6 @@ def _dash_signature(article: Article, att: Attributor, sp: Span) -> Attribution 
     name = m.group(1)
     who = att.canon.person(name)
     return Attribution(who, name, None, "cue")
-
-
-def _is_cue_word(tok: Any) -> bool:
-    from .speakers import _is_cue
-    return _is_cue(tok)
 
 
 def _share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:

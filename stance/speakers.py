@@ -68,7 +68,7 @@ def _inside(tok: Any, base: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s - 1 <= a < e + 1 for s, e in ranges)
 
 
-def _is_cue(tok: Any) -> bool:
+def is_cue(tok: Any) -> bool:
     if tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX"):
         return True
     if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
@@ -223,7 +223,7 @@ class Attributor:
         toks = [t for s in sents for t in s]
         qtoks = [t for t in toks if span.start <= base + t.idx < span.end]
         outside = [t for t in toks if not _inside(t, base, ranges)]
-        cues = [t for t in outside if _is_cue(t)]
+        cues = [t for t in outside if is_cue(t)]
         if not cues:
             return None
         cue = None
