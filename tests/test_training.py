@@ -7,7 +7,7 @@ import json
 import pytest
 
 from stance.errors import ConfigError
-from stance.model import SHIPPED_MODEL, current_model_path, load_model
+from stance.model import SHIPPED_MODEL, Pair, current_model_path, load_model
 from stance.training import decide, load_config, parse_sets, promote, train
 
 
@@ -73,15 +73,21 @@ def task(qid, text, targets, labels, sentiment):
             "annotations": [{"id": 1, "completed_by": 1, "result": result}]}
 
 
-def test_retrain_on_corrections_decides_and_records(tmp_path, monkeypatch):
+def test_retrain_moves_toward_corrections_and_records_the_decision(tmp_path, monkeypatch):
     monkeypatch.setenv("STANCE_HOME", str(tmp_path / "home"))
     export = tmp_path / "corrections.json"
+    # Reviewers insist, against the model's likely reading, that these quotes favour China.
+    quotes = [f"Quote number {i}: tariffs will {'ruin' if i % 2 else 'save'} our farmers, said the governor."
+              for i in range(12)]
     export.write_text(json.dumps([
-        task(f"q{i}", f"Quote number {i}: tariffs will {'ruin' if i % 2 else 'save'} our farmers.",
-             ["tariffs", "China"], ["against" if i % 2 else "favor", "none"], "negative" if i % 2 else "positive")
-        for i in range(12)]))
+        task(f"q{i}", text, ["tariffs", "China"], ["against" if i % 2 else "favor", "favor"],
+             "negative" if i % 2 else "positive") for i, text in enumerate(quotes)]))
+    pairs = [Pair(text, "China", "Jane Doe") for text in quotes]
+    old = sum(p.stance["favor"] for p in load_model(SHIPPED_MODEL).predict(pairs))
     result = train(overrides={"preset": "tiny"}, annotations=[export], output_dir=tmp_path / "runs",
                    log=lambda _: None)
+    new = sum(p.stance["favor"] for p in load_model(result.run_dir / "model").predict(pairs))
+    assert new > old
     decision = json.loads((result.run_dir / "decision.json").read_text())
     assert decision["old_version"] == load_model(SHIPPED_MODEL).model_version
     assert decision["new_version"] == result.model_version
