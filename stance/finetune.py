@@ -121,21 +121,22 @@ def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_s
     return losses
 
 
+TEMPERATURE_RANGE = (0.05, 20.0)
+
+
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
     """The temperature that minimises the negative log-likelihood of `labels` (1.0 with no data)."""
     if len(labels) == 0:
         return 1.0
-    log_t = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=50)
-
-    def closure() -> torch.Tensor:
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(logits / log_t.exp(), labels)
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return float(log_t.detach().exp().clamp(0.05, 20.0))
+    # A bounded grid over log T: LBFGS on log T diverges (NaN) when the best fit is a uniform
+    # distribution (T -> infinity), e.g. on a few near-constant rows after a short retrain.
+    temps = torch.logspace(math.log10(TEMPERATURE_RANGE[0]), math.log10(TEMPERATURE_RANGE[1]), 241)
+    with torch.no_grad():
+        nll = torch.stack([nn.functional.cross_entropy(logits.float() / t, labels) for t in temps])
+    nll = torch.where(torch.isfinite(nll), nll, torch.full_like(nll, float("inf")))
+    if not torch.isfinite(nll).any():
+        return 1.0
+    return float(temps[int(nll.argmin())])
 
 
 def dev_logits(model: StanceModel, examples: Sequence[Example], *, batch_size: int = 64

@@ -92,9 +92,13 @@ def task_for(record: dict[str, Any], roster: Sequence[str]) -> dict[str, Any]:
 
 def iter_tasks(scores_path: Path, roster: Sequence[str], *,
                include_duplicates: bool = False) -> Iterator[dict[str, Any]]:
-    """Tasks for a scores file, one per quote id; syndicated copies (`duplicate_of`) left out."""
+    """Tasks for a scores file, one per quote id; syndicated copies (`duplicate_of`) and spans that are
+    not speech (no speaker, no scores) left out."""
     seen: set[str] = set()
     for line, record in read_jsonl(Path(scores_path)):
+        if isinstance(record, dict) and record.get("speaker") is None and not record.get("stance") \
+                and record.get("sentiment") is None:
+            continue  # a span the extractor judged not speech (a name, a scare quote): nothing to score
         check_record(record, path=str(scores_path), line=line)
         if record["id"] in seen or (record.get("duplicate_of") and not include_duplicates):
             continue
