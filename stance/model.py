@@ -33,6 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the bac
 SHIPPED_MODEL = RESOURCES / "model"
 STANCE_HOME_ENV = "STANCE_HOME"
 FORMAT_VERSION = 1
+PRECISIONS = ("fp32", "bf16", "int8")  # scoring arithmetic; fp32 is the reference
 WEIGHTS_FILE = "weights.safetensors"
 SETTINGS_FILE = "model.json"
 
@@ -89,6 +90,7 @@ class StanceModel:
         self.tokenizer = tokenizer
         self.settings = settings
         self.quantized = False
+        self.precision = "fp32"  # arithmetic used by `logits`: fp32, bf16 (autocast) or int8 (quantised)
 
     @property
     def model_version(self) -> str:
@@ -118,7 +120,8 @@ class StanceModel:
         senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
         was_training = self.net.training
         self.net.eval()
-        with torch.inference_mode():
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16")
+        with torch.inference_mode(), autocast:
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
                 s, t = self.forward([firsts[i] for i in idx], [seconds[i] for i in idx])
@@ -147,6 +150,19 @@ class StanceModel:
         """Dynamic int8 quantisation of the linear layers, in place: faster on CPU, for scoring only."""
         self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
         self.quantized = True
+        self.precision = "int8"
+        return self
+
+    def set_precision(self, precision: str) -> StanceModel:
+        """Scoring arithmetic: `fp32` (the reference), `bf16` (autocast; fast where the CPU has native
+        bfloat16, e.g. AVX512-BF16 or AMX) or `int8` (dynamic quantisation). See `stance.bench.speed`."""
+        if precision not in PRECISIONS:
+            raise ModelError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+        if precision == "int8":
+            return self if self.quantized else self.quantize()
+        if self.quantized:
+            raise ModelError("an int8-quantised model cannot go back to fp32 or bf16; load it again")
+        self.precision = precision
         return self
 
     def save(self, path: str | Path, *, day: date | None = None) -> str:
@@ -205,10 +221,11 @@ def new_model(settings: Settings | None = None, *, seed: int = 0) -> StanceModel
     return StanceModel(net, tokenizer, settings or Settings())
 
 
-def load_model(path: str | Path | None = None, *, int8: bool = False) -> StanceModel:
+def load_model(path: str | Path | None = None, *, int8: bool = False, precision: str = "fp32") -> StanceModel:
     """Load a checkpoint folder; None means the promoted model, else the shipped default.
 
-    `int8=True` quantises the linear layers for faster CPU scoring (see `stance.bench.speed`).
+    `precision` is the scoring arithmetic (`fp32`, `bf16`, `int8`; see `StanceModel.set_precision`
+    and `stance.bench.speed`); `int8=True` is the same as `precision="int8"`.
     """
     from safetensors.torch import load_file
 
@@ -229,7 +246,7 @@ def load_model(path: str | Path | None = None, *, int8: bool = False) -> StanceM
         raise ModelError(f"weights do not match the code: missing {missing}, unexpected {extra}", path=str(path))
     model.net.load_state_dict({k: v.float() for k, v in stored.items()}, strict=False)
     model.net.eval()
-    return model.quantize() if int8 else model
+    return model.set_precision("int8" if int8 else precision)
 
 
 def _read_settings(path: Path) -> Settings:

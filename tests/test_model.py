@@ -100,3 +100,22 @@ def test_bad_checkpoints_are_refused(tmp_path):
     (copy / WEIGHTS_FILE).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="do not match model_version"):
         load_model(copy)
+
+
+def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_HOME", str(tmp_path))
+    ref = load_model().predict(PAIRS)
+    bf16 = load_model(precision="bf16")
+    assert bf16.precision == "bf16"
+    for a, b in zip(ref, bf16.predict(PAIRS)):
+        assert a.stance == pytest.approx(b.stance, abs=0.05)
+        assert a.sentiment == pytest.approx(b.sentiment, abs=0.05)
+    int8 = load_model(precision="int8")
+    assert int8.precision == "int8" and int8.quantized
+    for a, b in zip(ref, int8.predict(PAIRS)):
+        assert math.isclose(sum(b.stance.values()), 1.0, abs_tol=1e-5)
+        assert a.stance == pytest.approx(b.stance, abs=0.25)
+    with pytest.raises(ModelError, match="cannot go back"):
+        int8.set_precision("fp32")
+    with pytest.raises(ModelError, match="unknown precision 'fp16'"):
+        load_model(precision="fp16")

@@ -158,16 +158,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--model", default=None, help="checkpoint folder (default: the current model)")
     ap.add_argument("--config", default="training/config.yaml")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
-    ap.add_argument("--int8", action="store_true", help="score the int8-quantised model")
+    ap.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "int8"), help="scoring arithmetic")
+    ap.add_argument("--int8", action="store_true", help="same as --precision int8")
     args = ap.parse_args(argv)
     cfg = load_config(args.config, parse_sets(args.set))
     data = build_base_data(cfg)
     sets = benchmark_sets(root=cfg["data"]["root"], limit=cfg["eval"]["limit"], seed=cfg["seed"],
                           newsmtsc_variant=cfg["data"]["newsmtsc"]["variant"], indomain_test=data.test)
-    model = load_model(args.model, int8=args.int8)
+    model = load_model(args.model, precision="int8" if args.int8 else args.precision)
     ours = evaluate(model, sets, batch_size=cfg["eval"]["batch_size"])
     baseline = tfidf_baseline(data.train, sets) if cfg["eval"]["baseline"] else {}
-    print(f"model {model.model_version}{' (int8)' if args.int8 else ''}")
+    print(f"model {model.model_version} ({model.precision})")
     print(format_table(ours, baseline))
     print("ECE (15 bins), uncalibrated -> calibrated: " + "; ".join(
         f"{k} {v['ece_uncalibrated']:.3f} -> {v['ece_calibrated']:.3f}" for k, v in ours.items()))

@@ -11,7 +11,9 @@ Each method runs in its own process, so its peak RSS is its own:
   (`shared_layers=0`): batching alone;
 - `batched`: `StanceModel.predict` as shipped (batches grouped by length, a quote's lower layers
   shared by its targets when the checkpoint has `shared_layers`);
-- `int8`: the same after torch dynamic int8 quantisation of the linear layers.
+- `bf16`: the same under bfloat16 autocast (`--precision bf16`): fast where the CPU has native
+  bfloat16 (AVX512-BF16, AMX), slow where it has not;
+- `int8`: the same after torch dynamic int8 quantisation of the linear layers (`--precision int8`).
 With `shared_layers` > 0 the pipeline and `plain` run the same weights as a plain cross-encoder,
 which is how a pipeline would serve them; their probabilities differ a little from the shipped
 layout's (the `labels = batched` column says how often the labels agree).
@@ -31,7 +33,7 @@ from ..model import Pair, StanceModel, load_model
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
-METHODS = ("pipeline", "plain", "batched", "int8")
+METHODS = ("pipeline", "plain", "batched", "bf16", "int8")
 
 
 def workload(n_pairs: int) -> list[Pair]:
@@ -69,7 +71,7 @@ def run_pipeline(model: StanceModel, pairs: list[Pair]) -> int:
 
 def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
     """Run one method in this process; pairs/s counts the scoring only, not loading or export."""
-    model = load_model(model_path, int8=method == "int8")
+    model = load_model(model_path, precision=method if method in ("bf16", "int8") else "fp32")
     if method == "plain":
         model.settings.shared_layers = 0
     pairs = workload(n_pairs)

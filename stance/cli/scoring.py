@@ -14,6 +14,9 @@ from .common import EXIT_SKIPPED, FIXED, load_fixed
 MODEL = typer.Option(None, "--model", help="Model folder (default: the promoted model, else the shipped one).")
 TARGETS = typer.Option(None, "--targets", help="Targets YAML (default: the packaged one).")
 BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
+PRECISION = typer.Option("fp32", "--precision",
+                         help="fp32 (reference), bf16 (about 1.7x faster on CPUs with native bfloat16, "
+                              "labels 99.8% the same) or int8 (about 2.3x, labels ~92% the same).")
 
 
 @app.command()
@@ -27,6 +30,7 @@ def score(
     roster: Optional[Path] = ROSTER,
     fixed: Optional[Path] = FIXED,
     batch_size: int = BATCH,
+    precision: str = PRECISION,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
 ) -> None:
     """Extract quotes and score their stance and sentiment."""
@@ -35,7 +39,7 @@ def score(
     from ..targets import load_targets
 
     try:
-        report = score_paths(paths, output, fmt=fmt, model=load_model(model),
+        report = score_paths(paths, output, fmt=fmt, model=load_model(model, precision=precision),
                              targets_config=load_targets(targets, roster=roster), extra_targets=target,
                              batch_size=batch_size, progress=progress, roster=roster, fixed=load_fixed(fixed))
     except StanceError as exc:
@@ -52,6 +56,7 @@ def classify(
     targets: Optional[Path] = TARGETS,
     roster: Optional[Path] = ROSTER,
     batch_size: int = BATCH,
+    precision: str = PRECISION,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
 ) -> None:
     """Score {text, target} rows: stance and sentiment."""
@@ -60,7 +65,8 @@ def classify(
     from ..targets import load_targets
 
     try:
-        counts = classify_file(input, output, model=load_model(model), fmt=fmt, batch_size=batch_size,
+        counts = classify_file(input, output, model=load_model(model, precision=precision), fmt=fmt,
+                               batch_size=batch_size,
                                targets_config=load_targets(targets, roster=roster), progress=progress)
     except StanceError as exc:
         fail(exc)
