@@ -89,8 +89,11 @@ class StanceModel:
         self.net = net
         self.tokenizer = tokenizer
         self.settings = settings
-        self.quantized = False
         self.precision = "fp32"  # arithmetic used by `logits`: fp32, bf16 (autocast) or int8 (quantised)
+
+    @property
+    def quantized(self) -> bool:
+        return self.precision == "int8"
 
     @property
     def model_version(self) -> str:
@@ -149,7 +152,6 @@ class StanceModel:
     def quantize(self) -> StanceModel:
         """Dynamic int8 quantisation of the linear layers, in place: faster on CPU, for scoring only."""
         self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
-        self.quantized = True
         self.precision = "int8"
         return self
 

@@ -21,15 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
-
-TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
+from ..model import PRECISIONS
+from .speed import TARGETS, news_sentences
 
 
 def write_rows(path: Path, n_rows: int) -> None:
     """`n_rows` distinct rows: NewsMTSC sentences, numbered once the corpus runs out."""
-    sentences = list(dict.fromkeys(e.text.replace(f"{MARK_OPEN} ", "").replace(f" {MARK_CLOSE}", "")
-                                   for e in load_newsmtsc("train")))
+    sentences = news_sentences()
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n_rows):
             text = sentences[i % len(sentences)]
@@ -61,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", default="1000,10000,100000", help="comma-separated input sizes")
     ap.add_argument("--baseline-rows", default=None, help="sizes for the all-in-memory baseline")
-    ap.add_argument("--precision", default="int8", choices=("fp32", "bf16", "int8"))
+    ap.add_argument("--precision", default="int8", choices=PRECISIONS)
     ap.add_argument("--one", nargs=2, default=None, help=argparse.SUPPRESS)  # internal: METHOD FILE
     args = ap.parse_args(argv)
     if args.one:

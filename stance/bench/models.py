@@ -151,14 +151,14 @@ def format_table(ours: dict[str, dict], baseline: dict[str, float], *, title: st
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from ..model import load_model
+    from ..model import PRECISIONS, load_model
     from ..training import build_base_data, load_config, parse_sets
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=None, help="checkpoint folder (default: the current model)")
     ap.add_argument("--config", default="training/config.yaml")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
-    ap.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "int8"), help="scoring arithmetic")
+    ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic")
     ap.add_argument("--int8", action="store_true", help="same as --precision int8")
     args = ap.parse_args(argv)
     cfg = load_config(args.config, parse_sets(args.set))

@@ -29,17 +29,22 @@ import sys
 import time
 
 from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
-from ..model import Pair, StanceModel, load_model
+from ..model import PRECISIONS, Pair, StanceModel, load_model
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
 METHODS = ("pipeline", "plain", "batched", "bf16", "int8")
 
 
+def news_sentences() -> list[str]:
+    """Distinct NewsMTSC train sentences with the target marks taken out."""
+    return list(dict.fromkeys(e.text.replace(f"{MARK_OPEN} ", "").replace(f" {MARK_CLOSE}", "")
+                              for e in load_newsmtsc("train")))
+
+
 def workload(n_pairs: int) -> list[Pair]:
     """`n_pairs` pairs: distinct news sentences, each toward every one of TARGETS."""
-    sentences = list(dict.fromkeys(e.text.replace(f"{MARK_OPEN} ", "").replace(f" {MARK_CLOSE}", "")
-                                   for e in load_newsmtsc("train")))
+    sentences = news_sentences()
     n_quotes = -(-n_pairs // len(TARGETS))
     if n_quotes > len(sentences):
         raise ValueError(f"at most {len(sentences) * len(TARGETS)} pairs available")
@@ -71,7 +76,7 @@ def run_pipeline(model: StanceModel, pairs: list[Pair]) -> int:
 
 def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
     """Run one method in this process; pairs/s counts the scoring only, not loading or export."""
-    model = load_model(model_path, precision=method if method in ("bf16", "int8") else "fp32")
+    model = load_model(model_path, precision=method if method in PRECISIONS else "fp32")
     if method == "plain":
         model.settings.shared_layers = 0
     pairs = workload(n_pairs)

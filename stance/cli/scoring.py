@@ -16,7 +16,7 @@ TARGETS = typer.Option(None, "--targets", help="Targets YAML (default: the packa
 BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
 PRECISION = typer.Option("fp32", "--precision",
                          help="fp32 (reference), bf16 (about 1.7x faster on CPUs with native bfloat16, "
-                              "labels 99.8% the same) or int8 (about 2.3x, labels ~92% the same).")
+                              "labels 99.9% the same) or int8 (about 2.4x, labels 91% the same).")
 
 
 @app.command()
