@@ -120,8 +120,8 @@ class Canonicalizer:
             if len(n.split()) >= 2 or n in self.full_names:
                 return self.person(n)
         hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
-        if hit is not None and self._alias_fits(hit.name, HONORIFICS.sub("", text)) or \
-                hit is not None and hit.type != "person":
+        if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
+                                or self.roster.by_title(text) is hit):
             return Resolved(hit.name, hit.type)
         if person_names:
             return self.person(person_names[-1])

@@ -66,8 +66,14 @@ class Roster:
                 continue
             if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
                 return sp
-        low = text.lower()
-        low = re.sub(r"^(the|a|an)\s+", "", low)
+        return self.by_title(text)
+
+    def by_title(self, mention: str) -> Speaker | None:
+        """The entry whose job title the mention is ("the US secretary of state", "Treasury
+        Secretary"), case-insensitive; never a past holder ("former Secretary of State")."""
+        low = re.sub(r"^(the|a|an)\s+", "", _norm(mention).lower())
+        if PAST_HOLDER.match(low):
+            return None
         for title, sp in self._titles:
             if low == title or low.endswith(" " + title) and len(low.split()) <= len(title.split()) + 1:
                 return sp
@@ -76,6 +82,8 @@ class Roster:
     def names(self) -> list[str]:
         return [s.name for s in self.speakers]
 
+
+PAST_HOLDER = re.compile(r"(former|ex-|then-|late|previous|past)\b")
 
 PRONOUN_ALIASES = {"he", "she", "it", "we", "they", "i", "you"}
 

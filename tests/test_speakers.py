@@ -62,7 +62,18 @@ CASES = [
     # cue after the quote, parsed as a sentence of its own
     ('"Who pays for these tariffs? You do." said Tom Hale, the narrator of the campaign advert.', "Who pays",
      "Tom Hale"),
+    # a roster title on its own, lower-cased as British outlets write it, in single curly quotes
+    ("Talks resumed on Friday. The US secretary of state added: ‘We have a lot of work to do.’", "We have",
+     "Marco Rubio"),
+    ('"The door is open," the treasury secretary told CNBC.', "The door", "Scott Bessent"),
 ]
+
+
+def test_a_former_holder_of_a_roster_title_is_not_the_current_one(roster):
+    assert roster.by_title("the US secretary of state").name == "Marco Rubio"
+    assert roster.by_title("former Secretary of State") is None
+    speaker = speaker_of('"It was a mistake," a former secretary of state said.', roster, "It was")
+    assert speaker != "Marco Rubio"
 
 
 @pytest.mark.parametrize("text,startswith,expected", CASES)
