@@ -38,6 +38,17 @@ PHOTO_CREDIT = re.compile(
 # A caption that ends with an agency credit after a dash: "... on July 11, 2025. — Reuters".
 DASH_CREDIT = re.compile(r"\s[—–-]\s*(Reuters|AFP|AP|Bloomberg|Xinhua|Bernama|EPA|Getty Images)\.?\s*$")
 
+# A wire dateline opening a paragraph: "WASHINGTON (AP) — ", "KUALA LUMPUR, Oct 26 (Bernama) -- ",
+# "BUSAN, South Korea, Oct. 30 (Reuters) - ". The place is in capitals; an agency or a date, or
+# a dash that is not a plain hyphen, must follow it.
+_AGENCY = r"\((?:AP|Reuters|AFP|Xinhua|Bernama|Bloomberg|Kyodo|Yonhap|UPI|dpa|ANI|PTI|IANS|Antara|VNA|Anadolu|TASS|CNA)\)"
+DATELINE = re.compile(
+    r"^(\s*[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}"
+    r"(?:,\s*[A-Z][a-z.]+(?: [A-Z][a-z.]+){0,2})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
+    rf"(?:\s*{_AGENCY}\s*(?:—|–|--|-)|\s*(?:—|–|--)))\s+(?=\S)"
+)
+
 
 @dataclass(frozen=True)
 class ReadResult:
@@ -196,6 +207,8 @@ def clean_text(text: str) -> tuple[str, str | None]:
         elif PHOTO_CREDIT.search(cleaned) or DASH_CREDIT.search(cleaned):
             # A caption with a credit: the whole paragraph is furniture, not reporting.
             cleaned = _blank(cleaned)
+        elif m := DATELINE.match(cleaned):
+            cleaned = _blank(cleaned[: m.end()]) + cleaned[m.end():]
         out.append(cleaned)
         pos += len(line) + 1
     return "\n".join(out), date

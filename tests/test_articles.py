@@ -21,6 +21,20 @@ def test_furniture_is_blanked_without_moving_offsets():
     assert art.text[i:i + 12] == "We are ready"
 
 
+def test_wire_datelines_are_blanked_and_never_become_speakers(tmp_path):
+    text = ("WASHINGTON (AP) — President Jane Roe on Tuesday defended the levies, saying they would bring "
+            "\"trillions of dollars\" home.\n\n"
+            "KUALA LUMPUR, Oct 26 (Bernama) -- Trade Minister Ali Khan said talks were \"on track\".\n\n"
+            "NATO leaders met in Brussels.\n")
+    art = make_article(text, source="x.txt")
+    assert len(art.clean) == len(art.text)
+    assert "WASHINGTON" not in art.clean and "Bernama" not in art.clean
+    assert "President Jane Roe on Tuesday" in art.clean and "NATO leaders met" in art.clean
+    (tmp_path / "wire.txt").write_text(text, encoding="utf-8")
+    speakers = {q.text: q.speaker for q in extract([tmp_path / "wire.txt"])}
+    assert speakers == {"trillions of dollars": "Jane Roe", "on track": "Ali Khan"}
+
+
 def test_a_sentence_starting_with_sources_is_not_furniture():
     art = make_article("Sources said the talks would resume on Monday.\n", source="x.txt")
     assert art.clean.strip() == "Sources said the talks would resume on Monday."
