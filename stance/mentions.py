@@ -90,11 +90,19 @@ class Canonicalizer:
         return name == roster_name or roster_name in name or " ".join(words[-2:]) in roster_name \
             or any(name == a for a in self.roster.get(roster_name).aliases)
 
+    def known_full_name(self, word: str) -> str | None:
+        """The article's full name a one-word mention stands for: by surname ("Lipsky" -> "Josh
+        Lipsky"), else by a family name written first ("Mao" -> "Mao Ning"), when only one fits."""
+        if word in self.full_names:
+            return self.full_names[word]
+        firsts = {full for full in self.full_names.values() if len(full.split()) == 2 and full.split()[0] == word}
+        return firsts.pop() if len(firsts) == 1 else None
+
     def person(self, name: str) -> Resolved:
         """A person's mention: a surname seen in full earlier in the article, else the roster."""
         bare = HONORIFICS.sub("", _clean_name(name))
-        if len(bare.split()) == 1 and bare in self.full_names:
-            full = self.full_names[bare]
+        full = self.known_full_name(bare) if len(bare.split()) == 1 else None
+        if full is not None:
             return Resolved(full, "person")
         return Resolved(self.learn_person(bare), "person")
 
@@ -114,10 +122,10 @@ class Canonicalizer:
             if len(members) >= 2:
                 name = ", ".join(members[:-1]) + " and " + members[-1]
                 return Resolved(name, "group", tuple(members))
-        if HONORIFICS.sub("", text) in self.full_names:  # a surname met in full earlier in the article
+        if self.known_full_name(HONORIFICS.sub("", text)):  # a surname met in full earlier in the article
             return self.person(text)
         for n in person_names:  # a named person inside the phrase wins ("his spokeswoman Tammy Bruce")
-            if len(n.split()) >= 2 or n in self.full_names:
+            if len(n.split()) >= 2 or self.known_full_name(n):
                 return self.person(n)
         hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
         if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"

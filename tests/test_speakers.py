@@ -66,7 +66,14 @@ CASES = [
     ("Talks resumed on Friday. The US secretary of state added: ‘We have a lot of work to do.’", "We have",
      "Marco Rubio"),
     ('"The door is open," the treasury secretary told CNBC.', "The door", "Scott Bessent"),
+    # family name written first: the later one-word mention is the family name
+    ('Ministry spokesperson Zhao Min spoke in Beijing.\n\n"We oppose this," Zhao said.', "We oppose", "Zhao Min"),
 ]
+
+
+def test_a_first_word_shared_by_two_full_names_picks_neither(roster):
+    text = 'Zhao Min and Zhao Lei met on Monday.\n\n"It went well," Zhao said.'
+    assert speaker_of(text, roster, "It went") not in ("Zhao Min", "Zhao Lei")
 
 
 def test_a_former_holder_of_a_roster_title_is_not_the_current_one(roster):
