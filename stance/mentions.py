@@ -26,6 +26,12 @@ HONORIFICS = re.compile(
 DETERMINERS = re.compile(r"^(the|a|an|his|her|its|their|our|this|that|these|those|some|several|many|two|three)\s+",
                          re.IGNORECASE)
 MAX_SENTENCES_BACK = 6
+# A body named only by its kind ("a ministry spokesman", "the embassy"): the article's own
+# earlier body of that kind is meant.
+GENERIC_BODY = re.compile(
+    r"^(ministry|department|embassy|commission|agency|office|government|administration|council|bank|company|"
+    r"firm|union|party|court|regulator|committee)(?:'s)?(?:\s+(?:spokesman|spokeswoman|spokesperson|official|"
+    r"officials|representative|statement))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,23 @@ class Canonicalizer:
 
     roster: Roster
     full_names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in this article
+    bodies: list[str] = field(default_factory=list)  # bodies named in this article so far, latest last
+
+    def note_body(self, name: str) -> Resolved:
+        """Remember a body named in the article (the latest is what "the ministry" means)."""
+        name = _clean_name(name)
+        if name in self.bodies:
+            self.bodies.remove(name)
+        self.bodies.append(name)
+        return Resolved(name, "body")
+
+    def earlier_body(self, text: str) -> str | None:
+        """The latest body of the article whose name holds a generic mention's kind ("ministry")."""
+        m = GENERIC_BODY.match(text)
+        if m is None:
+            return None
+        kind = m.group(1).lower()
+        return next((b for b in reversed(self.bodies) if kind in b.lower().split()), None)
 
     def learn_person(self, name: str) -> str:
         """Remember a PERSON name seen in the article; returns its canonical form."""
@@ -130,11 +153,15 @@ class Canonicalizer:
         hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
         if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
                                 or self.roster.by_title(text) is hit):
-            return Resolved(hit.name, hit.type)
+            return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)
         if person_names:
             return self.person(person_names[-1])
+        earlier = self.earlier_body(text)
+        if earlier is not None:
+            return self.note_body(earlier)
         kind = "group" if plural else "body" if is_org else "person"
-        return Resolved(text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text, kind)
+        name = text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text
+        return self.note_body(name) if kind == "body" else Resolved(name, kind)
 
     @staticmethod
     def _looks_like_name(part: str) -> bool:

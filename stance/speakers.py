@@ -175,8 +175,14 @@ class Attributor:
             if ent.label_ == "PERSON":
                 who = self.canon.person(ent.text)
             elif ent.label_ in ("ORG", "GPE", "NORP"):
-                hit = self.canon.roster.match(ent.text)
-                who = Resolved(hit.name, hit.type) if hit else Resolved(ent.text, "group" if ent.label_ == "NORP" else "body")
+                name = ent.text
+                owner = [c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start]
+                if owner and ent.label_ == "ORG":  # "China's commerce ministry": the owner belongs to the name
+                    name = ent.doc[owner[0].left_edge.i: ent.end].text
+                hit = self.canon.roster.match(name) or self.canon.roster.match(ent.text)
+                who = Resolved(hit.name, hit.type) if hit else Resolved(name, "group" if ent.label_ == "NORP" else "body")
+                if ent.label_ == "ORG" and who.type == "body":
+                    who = self.canon.note_body(who.name)
             else:
                 continue
             self.salience.add(base + ent.start_char, self.sentence_no, who, subj)

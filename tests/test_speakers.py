@@ -68,6 +68,11 @@ CASES = [
     ('"The door is open," the treasury secretary told CNBC.', "The door", "Scott Bessent"),
     # family name written first: the later one-word mention is the family name
     ('Ministry spokesperson Zhao Min spoke in Beijing.\n\n"We oppose this," Zhao said.', "We oppose", "Zhao Min"),
+    # a body named only by its kind is the article's earlier body of that kind
+    ('The European Commission published new figures.\n\n"Europe stands ready to respond," the commission said.',
+     "Europe stands", "European Commission"),
+    ("China's commerce ministry vowed to respond. \"China will take countermeasures,\" a ministry spokesman said.",
+     "China will", "Chinese Commerce Ministry"),
 ]
 
 
