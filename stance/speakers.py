@@ -203,10 +203,18 @@ class Attributor:
     def _read_subject_phrases(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
         """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
         for tok in sent:
-            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "NOUN" or _inside(tok, base, ranges):
+            if tok.dep_ not in SUBJECT_DEPS or _inside(tok, base, ranges):
                 continue
             mtoks = _mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
+            if tok.pos_ == "PROPN" and not tok.ent_type_:  # a known name the NER missed ("Greer disagreed.")
+                who = self.canon.phrase(text, person_names=[], plural=False, is_org=False)
+                if who is not None and who.type == "person" and (
+                        who.name in self.canon.roster or who.name in self.canon.full_names.values()):
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
+                continue
+            if tok.pos_ != "NOUN":
+                continue
             plural = tok.tag_ == "NNS" or any(t.dep_ == "conj" for t in mtoks)
             who = self.canon.phrase(text, person_names=[], plural=plural, is_org=False)
             if who is not None and who.type != "person":

@@ -68,6 +68,9 @@ CASES = [
     ('"The door is open," the treasury secretary told CNBC.', "The door", "Scott Bessent"),
     # family name written first: the later one-word mention is the family name
     ('Ministry spokesperson Zhao Min spoke in Beijing.\n\n"We oppose this," Zhao said.', "We oppose", "Zhao Min"),
+    # a roster surname the NER does not tag is still the referent of the next "he"
+    ('Katherine Tai was sceptical. "Frameworks are not deals," she said. Greer disagreed. "This one is," he said.',
+     "This one", "Jamieson Greer"),
     # a body named only by its kind is the article's earlier body of that kind
     ('The European Commission published new figures.\n\n"Europe stands ready to respond," the commission said.',
      "Europe stands", "European Commission"),
