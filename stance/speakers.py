@@ -97,7 +97,12 @@ def _subject_of(cue: Any, base: int, ranges: list[tuple[int, int]]) -> Any | Non
             tok = tok.head
             continue
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
-            tok = tok.head.head  # "... by announcing": climb through the preposition
+            verb = tok.head.head
+            quoted = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if tok.head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite") and quoted is not None \
+                    and not _inside(quoted, base, ranges):
+                return quoted  # "Xinhua quoted Xi as saying ...": the one quoted speaks
+            tok = verb  # "... by announcing": climb through the preposition
             continue
         break
     return None

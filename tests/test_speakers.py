@@ -71,6 +71,9 @@ CASES = [
     # a roster surname the NER does not tag is still the referent of the next "he"
     ('Katherine Tai was sceptical. "Frameworks are not deals," she said. Greer disagreed. "This one is," he said.',
      "This one", "Jamieson Greer"),
+    # "X quoted Y as saying": Y speaks
+    ('The state news agency quoted Premier Li Qiang as saying the two sides "should not retaliate".',
+     "should not", "Li Qiang"),
     # a body named only by its kind is the article's earlier body of that kind
     ('The European Commission published new figures.\n\n"Europe stands ready to respond," the commission said.',
      "Europe stands", "European Commission"),
