@@ -2,7 +2,8 @@
 
 Real PolNeAR quotes are stored by reference; every reference is read back and checked against the
 sha1 kept with it. Items are split by article (written ones by scenario group) with a stable hash,
-about 25 % of each origin to the test part. Afterwards both files are loaded with
+about 25 % of each origin to the test part; `source/written_train.jsonl` (written after the test
+part was fixed) goes to the training part only. Afterwards both files are loaded with
 `stance.annotations.load_annotations` and every label is compared with the source.
 
     python scripts/build_indomain.py [--corpus-root ../shared/datasets] [--counts]
@@ -27,6 +28,8 @@ from stance.roster import load_roster  # noqa: E402
 
 HERE = REPO / "annotations" / "indomain"
 SOURCES = (HERE / "source" / "polnear_labels.jsonl", HERE / "source" / "written.jsonl")
+# Written after the test part was fixed: always training data, so the test part never moves.
+TRAIN_ONLY = HERE / "source" / "written_train.jsonl"
 TEST_SHARE = 0.25
 STAMP = "2026-11-22T00:00:00Z"
 
@@ -150,6 +153,12 @@ def main() -> None:
         test = split_groups(rows)
         for row in rows:
             parts["test" if group_of(row) in test else "train"].append(row)
+    if TRAIN_ONLY.exists():
+        extra = read_source(TRAIN_ONLY)
+        clash = {group_of(r) for r in extra} & {group_of(r) for rows in by_origin for r in rows}
+        if clash:
+            sys.exit(f"{TRAIN_ONLY}: groups {sorted(clash)} also in {SOURCES[1].name}; use new group names")
+        parts["train"] += extra
     for name, rows in parts.items():
         tasks = [to_task(r, i, roster_names) for i, r in enumerate(rows, 1)]
         path = HERE / f"{name}.json"
