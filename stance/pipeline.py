@@ -100,7 +100,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     sents += [s for s in after if s not in sents]  # '..." a narrator asks.' parsed as its own sentence
     found = att.from_cue(sp, sents, para.start, ranges)
     if found is None or found.speaker is None:
-        found = _dash_signature(article, att, sp) or found
+        found = _dash_signature(article, att, sp) or _message_from(article, para, doc, att, sp) or found
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last
@@ -127,6 +127,27 @@ def _dash_signature(article: Article, att: Attributor, sp: Span) -> Attribution 
     name = m.group(1)
     who = att.canon.person(name)
     return Attribution(who, name, None, "cue")
+
+
+MESSAGE_FROM = re.compile(
+    r"[\"”’']?\s*(?:That|This|Such|Those|These)\s+(?:was|is|were|are|came|comes)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"(?:message|word|words|warning|verdict|view|response|reaction|assessment|promise|pledge|answer|reply)\s+"
+    r"(?:from|of)\s+([^.,;:!?\n]{2,120})")
+
+
+def _message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span) -> Attribution | None:
+    """'"..." That was the message from Prime Minister Jane Doe': the speaker named just after."""
+    m = MESSAGE_FROM.match(article.clean, sp.end)
+    if m is None:
+        return None
+    lo, hi = m.start(1) - para.start, m.end(1) - para.start
+    ents = [e for e in doc.ents if lo <= e.start_char and e.end_char <= hi and e.label_ in ("PERSON", "ORG", "NORP")]
+    if not ents:
+        return None
+    e = min(ents, key=lambda x: (("PERSON", "ORG", "NORP").index(x.label_), x.start_char))  # "Canadian PM Jane Doe"
+    who = att.canon.person(e.text) if e.label_ == "PERSON" else \
+        att.canon.phrase(e.text, person_names=[], plural=e.label_ == "NORP", is_org=e.label_ == "ORG")
+    return Attribution(who, e.text, None, "cue") if who is not None else None
 
 
 def _share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:

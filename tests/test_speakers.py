@@ -71,6 +71,9 @@ CASES = [
     # a roster surname the NER does not tag is still the referent of the next "he"
     ('Katherine Tai was sceptical. "Frameworks are not deals," she said. Greer disagreed. "This one is," he said.',
      "This one", "Jamieson Greer"),
+    # the speaker named in the next sentence: "That was the message from ..."
+    ('"We will not be intimidated." That was the message from Canadian Prime Minister Jan Novak on Tuesday.',
+     "We will not", "Jan Novak"),
     # "X quoted Y as saying": Y speaks
     ('The state news agency quoted Premier Li Qiang as saying the two sides "should not retaliate".',
      "should not", "Li Qiang"),
