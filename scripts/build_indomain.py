@@ -28,8 +28,8 @@ from stance.roster import load_roster  # noqa: E402
 
 HERE = REPO / "annotations" / "indomain"
 SOURCES = (HERE / "source" / "polnear_labels.jsonl", HERE / "source" / "written.jsonl")
-# Written after the test part was fixed: always training data, so the test part never moves.
-TRAIN_ONLY = HERE / "source" / "written_train.jsonl"
+# Labelled after the test part was fixed: always training data, so the test part never moves.
+TRAIN_ONLY = (HERE / "source" / "polnear_train_labels.jsonl", HERE / "source" / "written_train.jsonl")
 TEST_SHARE = 0.25
 STAMP = "2026-11-22T00:00:00Z"
 
@@ -153,11 +153,20 @@ def main() -> None:
         test = split_groups(rows)
         for row in rows:
             parts["test" if group_of(row) in test else "train"].append(row)
-    if TRAIN_ONLY.exists():
-        extra = read_source(TRAIN_ONLY)
-        clash = {group_of(r) for r in extra} & {group_of(r) for rows in by_origin for r in rows}
-        if clash:
-            sys.exit(f"{TRAIN_ONLY}: groups {sorted(clash)} also in {SOURCES[1].name}; use new group names")
+    test_groups = {group_of(r) for r in parts["test"]}
+    seen = {json.dumps(r.get("ref") or r["text"], sort_keys=True) for rows in by_origin for r in rows}
+    for path in TRAIN_ONLY:
+        if not path.exists():
+            continue
+        extra = read_source(path)
+        for row in extra:
+            if "ref" in row:
+                check_ref(row, args.corpus_root)
+            key = json.dumps(row.get("ref") or row["text"], sort_keys=True)
+            if group_of(row) in test_groups or key in seen:
+                sys.exit(f"{row['where']}: its article or group is in the test part, or the item is already "
+                         "labelled; train-only items must be new and apart from the test part")
+            seen.add(key)
         parts["train"] += extra
     for name, rows in parts.items():
         tasks = [to_task(r, i, roster_names) for i, r in enumerate(rows, 1)]
