@@ -2,8 +2,9 @@
 
 Real PolNeAR quotes are stored by reference; every reference is read back and checked against the
 sha1 kept with it. Items are split by article (written ones by scenario group) with a stable hash,
-about 25 % of each origin to the test part; `source/written_train.jsonl` (written after the test
-part was fixed) goes to the training part only. Afterwards both files are loaded with
+about 25 % of each origin to the test part; `source/written_train.jsonl` and
+`source/polnear_train_labels.jsonl` (labelled after the test part was fixed) go to the training
+part only. Afterwards both files are loaded with
 `stance.annotations.load_annotations` and every label is compared with the source.
 
     python scripts/build_indomain.py [--corpus-root ../shared/datasets] [--counts]
