@@ -79,7 +79,12 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
             if decided[i][0].speaker is not None and decided[i][1] != "headline":
                 last_attributed = i
     _share_along_chains(spans, decided)
-    _attribute_headlines(article, spans, decided)
+    _attribute_headlines(article, spans, decided, att)
+    for i, (a, kind) in enumerate(decided):  # a surname met before its full name (a headline, a lede)
+        one_word = a.speaker is not None and a.speaker.type in ("person", "body") and " " not in a.speaker.name
+        full = att.canon.known_full_name(a.speaker.name) if one_word else None  # NER may call "Carney" an ORG
+        if full and full != a.speaker.name:
+            decided[i] = (replace(a, speaker=Resolved(full, "person")), kind)
     return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
 
 
@@ -159,9 +164,16 @@ def _share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]
             decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation"), decided[prev][1])
 
 
-def _attribute_headlines(article: Article, spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:
-    """A headline quoting words that a body quote attributes takes that speaker."""
-    for i, (att, kind) in enumerate(decided):
+HEADLINE_CUE = re.compile(
+    r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:says|hails|slams|warns|vows|calls|urges|blasts|touts|decries|"
+    r"rejects|insists|admits|claims|denies|pledges|praises|criticises|criticizes|accuses|dubs|brands)\b")
+
+
+def _attribute_headlines(article: Article, spans: list[Span], decided: list[tuple[Attribution, str]],
+                         att: Attributor) -> None:
+    """A headline quoting words that a body quote attributes takes that speaker; else the name
+    before a headline cue ("Trump hails 'great deal' with Xi"), known to the roster or the article."""
+    for i, (_, kind) in enumerate(decided):
         if kind != "headline":
             continue
         key = _norm_text(article.text[spans[i].start:spans[i].end])
@@ -170,6 +182,17 @@ def _attribute_headlines(article: Article, spans: list[Span], decided: list[tupl
                     key in _norm_text(article.text[spans[j].start:spans[j].end]):
                 decided[i] = (Attribution(other.speaker, None, None, "headline"), "headline")
                 break
+        else:
+            line_start = article.clean.rfind("\n", 0, spans[i].start) + 1
+            m = HEADLINE_CUE.match(article.clean, line_start)
+            if m is None or m.end(1) > spans[i].start:
+                continue
+            name = m.group(1)
+            hit = att.canon.roster.match(name, allow_pronoun_alias=False)
+            full = att.canon.known_full_name(name)
+            who = Resolved(hit.name, hit.type) if hit is not None else Resolved(full, "person") if full else None
+            if who is not None:
+                decided[i] = (Attribution(who, name, None, "headline"), "headline")
 
 
 def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: int,

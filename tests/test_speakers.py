@@ -159,3 +159,10 @@ def test_odd_number_of_quote_marks_does_not_break_the_rest(roster):
 def test_quotes_inside_quotes_do_not_become_speakers(roster):
     text = '"Trump and Xi must meet soon," said Kim Park, a former diplomat.'
     assert speaker_of(text, roster, "Trump and Xi") == "Kim Park"
+
+
+def test_headline_cue_names_the_speaker_with_the_full_name_from_the_body(roster):
+    text = "Novak vows to 'fight' the new levies\n\nPrime Minister Jan Novak spoke in Prague on Tuesday.\n"
+    assert speaker_of(text, roster, "fight") == "Jan Novak"
+    text = "Markets rally as 'Liberation Day' fades\n\nStocks rose on Monday.\n"
+    assert speaker_of(text, roster, "Liberation Day") is None
