@@ -163,6 +163,15 @@ class Canonicalizer:
         name = text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text
         return self.note_body(name) if kind == "body" else Resolved(name, kind)
 
+    def known(self, text: str) -> Resolved | None:
+        """A speaker the roster or this article already knows, named by `text` ("Greer", "Trump");
+        None for a name met nowhere else, which alone is too weak to act on."""
+        who = self.phrase(text, person_names=[], plural=False, is_org=False)
+        if who is None or not (who.name in self.roster or
+                               who.type == "person" and who.name in self.full_names.values()):
+            return None
+        return who
+
     @staticmethod
     def _looks_like_name(part: str) -> bool:
         w = part.strip().split()

@@ -80,11 +80,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
                 last_attributed = i
     _share_along_chains(spans, decided)
     _attribute_headlines(article, spans, decided, att)
-    for i, (a, kind) in enumerate(decided):  # a surname met before its full name (a headline, a lede)
-        one_word = a.speaker is not None and a.speaker.type in ("person", "body") and " " not in a.speaker.name
-        full = att.canon.known_full_name(a.speaker.name) if one_word else None  # NER may call "Carney" an ORG
-        if full and full != a.speaker.name:
-            decided[i] = (replace(a, speaker=Resolved(full, "person")), kind)
+    _complete_names(decided, att)
     return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
 
 
@@ -187,12 +183,19 @@ def _attribute_headlines(article: Article, spans: list[Span], decided: list[tupl
             m = HEADLINE_CUE.match(article.clean, line_start)
             if m is None or m.end(1) > spans[i].start:
                 continue
-            name = m.group(1)
-            hit = att.canon.roster.match(name, allow_pronoun_alias=False)
-            full = att.canon.known_full_name(name)
-            who = Resolved(hit.name, hit.type) if hit is not None else Resolved(full, "person") if full else None
+            who = att.canon.known(m.group(1))
             if who is not None:
-                decided[i] = (Attribution(who, name, None, "headline"), "headline")
+                decided[i] = (Attribution(who, m.group(1), None, "headline"), "headline")
+
+
+def _complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> None:
+    """A one-word speaker met before its full name (a headline, a lede) takes the full name the
+    article gives later; the NER may have called "Carney" an ORG."""
+    for i, (a, kind) in enumerate(decided):
+        one_word = a.speaker is not None and a.speaker.type in ("person", "body") and " " not in a.speaker.name
+        full = att.canon.known_full_name(a.speaker.name) if one_word else None
+        if full and full != a.speaker.name:
+            decided[i] = (replace(a, speaker=Resolved(full, "person")), kind)
 
 
 def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: int,

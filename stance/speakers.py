@@ -184,7 +184,7 @@ class Attributor:
                 owner = [c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start]
                 if owner and ent.label_ == "ORG":  # "China's commerce ministry": the owner belongs to the name
                     name = ent.doc[owner[0].left_edge.i: ent.end].text
-                hit = self.canon.roster.match(name) or self.canon.roster.match(ent.text)
+                hit = self.canon.roster.match(name) or (self.canon.roster.match(ent.text) if name != ent.text else None)
                 who = Resolved(hit.name, hit.type) if hit else Resolved(name, "group" if ent.label_ == "NORP" else "body")
                 if ent.label_ == "ORG" and who.type == "body":
                     who = self.canon.note_body(who.name)
@@ -208,17 +208,14 @@ class Attributor:
     def _read_subject_phrases(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
         """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
         for tok in sent:
-            if tok.dep_ not in SUBJECT_DEPS or _inside(tok, base, ranges):
+            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN") or _inside(tok, base, ranges):
                 continue
             mtoks = _mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
-            if tok.pos_ == "PROPN" and not tok.ent_type_:  # a known name the NER missed ("Greer disagreed.")
-                who = self.canon.phrase(text, person_names=[], plural=False, is_org=False)
-                if who is not None and who.type == "person" and (
-                        who.name in self.canon.roster or who.name in self.canon.full_names.values()):
+            if tok.pos_ == "PROPN":
+                who = self.canon.known(text) if not tok.ent_type_ else None  # a name the NER missed: "Greer disagreed."
+                if who is not None and who.type == "person":
                     self.salience.add(base + tok.idx, self.sentence_no, who, True)
-                continue
-            if tok.pos_ != "NOUN":
                 continue
             plural = tok.tag_ == "NNS" or any(t.dep_ == "conj" for t in mtoks)
             who = self.canon.phrase(text, person_names=[], plural=plural, is_org=False)
