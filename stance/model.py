@@ -34,6 +34,11 @@ SHIPPED_MODEL = RESOURCES / "model"
 STANCE_HOME_ENV = "STANCE_HOME"
 FORMAT_VERSION = 1
 PRECISIONS = ("fp32", "bf16", "int8")  # scoring arithmetic; fp32 is the reference
+# Relevance thresholds of a model that has none of its own: a quote that names or points at a
+# target keeps the most probable label (None); a target only its paragraph names, or only its
+# article, needs a confident model before it gets a direction.
+DEFAULT_RELEVANCE: dict[str, float | None] = {"named": None, "referred": None, "always": None, "extra": None,
+                                              "context": 0.8, "article": 0.95}
 WEIGHTS_FILE = "weights.safetensors"
 SETTINGS_FILE = "model.json"
 
@@ -75,6 +80,9 @@ class Settings:
     trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
     stance_temperature: float = 1.0
     sentiment_temperature: float = 1.0
+    # Relevance decision per route (stance.routes): a direction needs P(favor) + P(against) >= this;
+    # a route missing here takes DEFAULT_RELEVANCE. Chosen on the dev split by `stance train`.
+    relevance_thresholds: dict = field(default_factory=dict)
     model_version: str = ""
     format_version: int = FORMAT_VERSION
     stance_labels: tuple[str, ...] = STANCE_LABELS
@@ -98,6 +106,11 @@ class StanceModel:
     @property
     def model_version(self) -> str:
         return self.settings.model_version
+
+    def relevance_threshold(self, via: str) -> float | None:
+        """The P(favor) + P(against) a direction needs on this route (None: the most probable label)."""
+        own = self.settings.relevance_thresholds
+        return own[via] if via in own else DEFAULT_RELEVANCE.get(via)
 
     def segment(self, pair: Pair, *, with_context: bool | None = None) -> str:
         """The second segment of the input: `speaker: quote`, then the context when enabled."""

@@ -1,9 +1,15 @@
 """Stage 5: score quote records with the stance model, streaming, in input order.
 
-Each scored record is the quote record plus `stance` ({target: {label, probs}}), `sentiment`
-({label, probs}) and `model_version`. A quote with `speaker: null` is not speech (a name in
-quote marks, a scare quote, an unattributed fragment): it is kept, so the output has one row per
-extracted quote, but it gets `stance: {}` and `sentiment: null` - nobody's stance to score.
+Each scored record is the quote record plus `stance` ({target: {label, probs, via}}), `sentiment`
+({label, probs}) and `model_version`. `via` is how the quote reaches the target (`stance.routes`).
+A direction (favor / against) is given only when the model's relevance, P(favor) + P(against),
+reaches the threshold of that route (`relevance_thresholds` in the model's settings, chosen on the
+dev split and written in its model card); otherwise the label is `none` and `probs` still show
+what the model said. `gated=False` gives the plain most-probable label for every target.
+
+A quote with `speaker: null` is not speech (a name in quote marks, a scare quote, an unattributed
+fragment): it is kept, so the output has one row per extracted quote, but it gets `stance: {}`
+and `sentiment: null` - nobody's stance to score.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from .errors import InputError
 from .io import read_jsonl, write_records
 from .model import Pair, Prediction, StanceModel
 from .records import BatchReport, Quote
+from .routes import ArticleView, article_view, routes
 from .targets import TargetConfig, load_targets, targets_for
 
 WINDOW_PAIRS = 2048  # pairs gathered before a model call: bounds memory, lets batches group by length
@@ -33,11 +40,28 @@ class _Item:
     record: dict[str, Any]
     targets: tuple[str, ...]
     pair: Pair | None  # text/speaker/context shared by all its targets; None: not speech
+    via: tuple[str, ...] = ()  # the route of each target (stance.routes)
 
 
 def labelled(probs: dict[str, float]) -> dict[str, Any]:
     """{label, probs}: the most probable label and the (rounded) distribution."""
     return {"label": max(probs, key=probs.__getitem__), "probs": {k: round(v, 6) for k, v in probs.items()}}
+
+
+def directed(probs: dict[str, float], threshold: float | None) -> str:
+    """The stance label after the relevance decision: a direction only when P(favor) + P(against)
+    reaches `threshold` (None: the most probable label)."""
+    if threshold is None:
+        return max(probs, key=probs.__getitem__)
+    if probs["favor"] + probs["against"] < threshold:
+        return "none"
+    return "favor" if probs["favor"] >= probs["against"] else "against"
+
+
+def stance_entry(probs: dict[str, float], via: str, model: StanceModel, *, gated: bool = True) -> dict[str, Any]:
+    """{label, probs, via} of one target, the label gated by the route's relevance threshold."""
+    threshold = model.relevance_threshold(via) if gated else None
+    return {"label": directed(probs, threshold), "probs": {k: round(v, 6) for k, v in probs.items()}, "via": via}
 
 
 def progress_bar(*, enabled: bool | None, unit: str, total: int | None = None) -> Any:
@@ -65,22 +89,35 @@ def _article_speakers(group: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _items(quotes: Iterable[dict[str, Any] | Quote], config: TargetConfig, extra: Sequence[str]) -> Iterator[_Item]:
-    """Records with their targets. An article's quotes arrive together (as the extractor writes
-    them), so its other speakers are those of the consecutive records sharing its `article`;
-    a record without `article` is an article of its own."""
+def _items(quotes: Iterable[dict[str, Any] | Quote], config: TargetConfig, extra: Sequence[str],
+           article_targets: bool = True) -> Iterator[_Item]:
+    """Records with their targets and routes. An article's quotes arrive together (as the
+    extractor writes them), so its other speakers are those of the consecutive records sharing its
+    `article`; a record without `article` is an article of its own. `article_targets=False` drops
+    the targets a quote reaches only as another speaker of its article."""
     records = (q.to_dict() if isinstance(q, Quote) else q for q in quotes)
     for _, run in groupby(records, key=lambda r: r.get("article") or object()):
         group = list(run)
         speakers = _article_speakers(group)
+        view = article_view(config, speakers, (r.get("context") or "" for r in group))
         for rec in group:
             if not rec.get("speaker"):
                 yield _Item(rec, (), None)
                 continue
-            targets = targets_for(rec, config=config, article_speakers=speakers, extra_targets=extra)
-            pair = Pair(text=(rec.get("text") or "")[:MAX_TEXT_CHARS], target="", speaker=rec["speaker"],
-                        context=(rec.get("context") or "")[:MAX_TEXT_CHARS] or None)
-            yield _Item(rec, tuple(targets), pair)
+            yield quote_item(rec, config, view, extra, article_targets=article_targets)
+
+
+def quote_item(rec: dict[str, Any], config: TargetConfig, view: ArticleView, extra: Sequence[str] = (), *,
+               article_targets: bool = True) -> _Item:
+    """One speech record with its targets, their routes and the pair the model reads."""
+    targets = targets_for(rec, config=config, article_speakers=view.speakers, extra_targets=extra)
+    text, context = (rec.get("text") or "")[:MAX_TEXT_CHARS], (rec.get("context") or "")[:MAX_TEXT_CHARS]
+    via = routes(config, targets, text=text, context=context, speaker=rec["speaker"], view=view,
+                 extra=[config.canonical(t) or " ".join(t.split()) for t in extra],
+                 own=config.own_targets(rec["speaker"], rec.get("speakers") or ()))
+    targets = [t for t in via if article_targets or via[t] != "article"]
+    pair = Pair(text=text, target="", speaker=rec["speaker"], context=context or None)
+    return _Item(rec, tuple(targets), pair, tuple(via[t] for t in targets))
 
 
 def _windows(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
@@ -97,16 +134,16 @@ def _windows(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
         yield window
 
 
-def _score_window(window: list[_Item], model: StanceModel, batch_size: int) -> Iterator[dict[str, Any]]:
+def _score_window(window: list[_Item], model: StanceModel, batch_size: int, gated: bool = True) -> Iterator[dict[str, Any]]:
     """One model call for the window (it sorts by length inside); records back in input order."""
     pairs = [Pair(it.pair.text, t, it.pair.speaker, it.pair.context) for it in window if it.pair for t in it.targets]
     preds: Iterator[Prediction] = iter(model.predict(pairs, batch_size=batch_size))
     for it in window:
         out = dict(it.record)
         out["stance"], out["sentiment"] = {}, None
-        for target in it.targets:
+        for target, via in zip(it.targets, it.via):
             pred = next(preds)
-            out["stance"][target] = labelled(pred.stance)
+            out["stance"][target] = stance_entry(pred.stance, via, model, gated=gated)
             out["sentiment"] = labelled(pred.sentiment)  # the same for every pair of a quote
         out["model_version"] = model.model_version
         yield out
@@ -121,16 +158,20 @@ def score_quotes(
     batch_size: int = DEFAULT_BATCH_SIZE,
     window: int = WINDOW_PAIRS,
     progress: bool | None = None,
+    gated: bool = True,
+    article_targets: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Scored records (dicts), lazily and in input order.
 
+    `gated=False` labels every target by its most probable class (no relevance thresholds);
+    `article_targets=False` leaves out targets reached only as another speaker of the article.
     Memory holds one window (`window` pairs, or one article's quotes if more) at a time.
     """
     config = targets_config or load_targets()
     bar = progress_bar(enabled=progress, unit="quote")
     try:
-        for chunk in _windows(_items(quotes, config, extra_targets), window):
-            yield from _ticking(_score_window(chunk, model, batch_size), bar)
+        for chunk in _windows(_items(quotes, config, extra_targets, article_targets), window):
+            yield from _ticking(_score_window(chunk, model, batch_size, gated), bar)
     finally:
         bar.close()
 
@@ -147,6 +188,8 @@ def score_paths(
     progress: bool | None = None,
     roster: str | Path | None = None,
     fixed: dict[str, str] | None = None,
+    gated: bool = True,
+    article_targets: bool = True,
 ) -> BatchReport:
     """Articles -> quotes -> scored records written to `out` (jsonl/csv/parquet, atomically).
 
@@ -161,8 +204,8 @@ def score_paths(
     report = BatchReport()
     model = model or load_model()
     quotes = pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report)
-    scored = score_quotes(quotes, model=model, targets_config=targets_config,
-                          extra_targets=extra_targets, batch_size=batch_size, progress=progress)
+    scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
+                          batch_size=batch_size, progress=progress, gated=gated, article_targets=article_targets)
     write_records(scored, Path(out) if out is not None else None, fmt)
     return report
 

@@ -20,7 +20,13 @@ from .records import Quote
 from .roster import PRONOUN_ALIASES, Roster, load_roster
 
 TARGET_KINDS = ("topic", "actor", "person")
-_ENTRY_KEYS = {"name", "kind", "aliases", "exclude", "always", "case_sensitive"}
+_ENTRY_KEYS = {"name", "kind", "aliases", "demonyms", "exclude", "always", "case_sensitive"}
+# A demonym names the state only before one of these ("the Chinese side", "Chinese officials"); alone
+# it mostly describes goods and people ("Chinese steel"), so it is no alias by itself.
+GOVERNMENT_NOUNS = ("side", "government", "governments", "official", "officials", "leader", "leaders", "leadership",
+                    "authorities", "counterpart", "counterparts", "delegation", "negotiators", "negotiator",
+                    "diplomats", "administration", "regime", "military", "ministry", "president", "premier",
+                    "prime minister", "foreign ministry", "state media", "embassy", "government's")
 # A capitalised word before a surname that still names the roster person ("President Trump").
 HONORIFICS = frozenset(
     "Mr Mrs Ms Dr President Vice Secretary Premier Minister Prime Senator Sen Rep Representative Governor Gov "
@@ -68,6 +74,7 @@ class TargetConfig:
         self._alias = {a: t.name for t in targets for a in (t.name, *t.aliases)}
         self._alias_lower = {a.lower(): n for a, n in self._alias.items()}
         self._match = [(t, _pattern((t.name, *t.aliases), t.case_sensitive), _pattern(t.exclude, True)) for t in targets]
+        self._match_by_name = {m[0].name: m for m in self._match}
 
     @property
     def names(self) -> list[str]:
@@ -82,21 +89,23 @@ class TargetConfig:
         text = " ".join(text.split())
         return self._alias.get(text) or self._alias_lower.get(text.lower())
 
+    def matches(self, name: str, text: str) -> bool:
+        """Whether `text` names target `name` (an always-scored topic too), by the same rules as `mentioned`."""
+        if name not in self._match_by_name:
+            return False
+        target, pat, excl = self._match_by_name[name]
+        return pat is not None and any(self._counts(target, m, excl, text) for m in pat.finditer(text))
+
+    @staticmethod
+    def _counts(target: Target, m: re.Match[str], excl: re.Pattern[str] | None, text: str) -> bool:
+        if excl and any(b.start() <= m.start() and m.end() <= b.end() for b in excl.finditer(text)):
+            return False
+        return not (target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()))
+
     def mentioned(self, text: str) -> list[str]:
-        """The targets `text` names, in configuration order."""
-        found = []
-        for target, pat, excl in self._match:
-            if pat is None or target.always:
-                continue
-            blocked = [m.span() for m in excl.finditer(text)] if excl else []
-            for m in pat.finditer(text):
-                if any(b0 <= m.start() and m.end() <= b1 for b0, b1 in blocked):
-                    continue
-                if target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()):
-                    continue
-                found.append(target.name)
-                break
-        return found
+        """The targets `text` names, in configuration order (always-scored topics left out)."""
+        return [t.name for t, pat, excl in self._match
+                if pat is not None and not t.always and any(self._counts(t, m, excl, text) for m in pat.finditer(text))]
 
     def actor_for(self, speaker: str) -> str | None:
         """The target a speaker stands for: a person is themself, a body its country (if a target)."""
@@ -175,14 +184,17 @@ def _parse_entry(i: int, entry: Any, p: Path) -> Target:
     kind = entry.get("kind", "actor")
     if kind not in ("topic", "actor"):
         raise ConfigError(f"targets[{i}] ({name}): kind must be 'topic' or 'actor' (people come from the roster), not {kind!r}", path=str(p))
-    for key in ("aliases", "exclude"):
+    for key in ("aliases", "demonyms", "exclude"):
         value = entry.get(key) or []
         if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
             raise ConfigError(f"targets[{i}] ({name}): '{key}' must be a list of non-empty strings", path=str(p))
     for key in ("always", "case_sensitive"):
         if not isinstance(entry.get(key, True), bool):
             raise ConfigError(f"targets[{i}] ({name}): '{key}' must be true or false", path=str(p))
-    return Target(name=name, kind=kind, aliases=tuple(entry.get("aliases") or ()), exclude=tuple(entry.get("exclude") or ()),
+    aliases = list(entry.get("aliases") or ())
+    for demonym in entry.get("demonyms") or ():
+        aliases += [f"{demonym} {noun}" for noun in GOVERNMENT_NOUNS]
+    return Target(name=name, kind=kind, aliases=tuple(dict.fromkeys(aliases)), exclude=tuple(entry.get("exclude") or ()),
                   always=entry.get("always", False), case_sensitive=entry.get("case_sensitive", True))
 
 
