@@ -38,6 +38,7 @@ class LabeledQuote:
     source: str  # the file it came from
     predicted: dict[str, str] | None = None  # model stance labels from `predictions`
     predicted_sentiment: str | None = None
+    article: str | None = None  # data.article: quotes of one article share it
 
 
 def default_corpus_root() -> Path:
@@ -255,6 +256,7 @@ def to_labeled(task: dict[str, Any], resolved: dict[str, Any], *, source: str, c
         targets=task_targets(task, where=where, path=source),
         stance=dict(resolved["stance"]), sentiment=resolved["sentiment"], source=source,
         predicted=predicted, predicted_sentiment=predicted_sentiment,
+        article=data.get("article") if isinstance(data.get("article"), str) else None,
     )
 
 

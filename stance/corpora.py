@@ -22,6 +22,7 @@ from .records import stable_id
 VAST_LABELS = {"0": "against", "1": "favor", "2": "none"}
 SEMEVAL_LABELS = {"0": "none", "1": "against", "2": "favor"}
 NEWSMTSC_LABELS = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+NEWSMTSC_STANCE = {2.0: "against", 4.0: "none", 6.0: "favor"}  # polarity toward the mention, read as stance
 SEMEVAL_TARGETS = {  # folder -> the official target string of Task 6A
     "abortion": "Legalization of Abortion",
     "atheism": "Atheism",
@@ -88,10 +89,14 @@ def load_semeval(split: str, *, root: Path | None = None) -> list[Example]:
     return out
 
 
-def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw") -> list[Example]:
+def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw",
+                  as_stance: bool = False) -> list[Example]:
     """NewsMTSC `train`, or the paper's `dev`/`test` of experiment_splits/newsmtsc-<variant>.
 
     One example per target mention; the mention is wrapped in « » so the sentiment is toward it.
+    `as_stance`: the polarity toward the mention as the stance toward it (positive = favor,
+    negative = against, neutral = none), the sentence unmarked and the mention as the target, as
+    `stance classify` is given it: one sentence, several people, a stance toward each.
     """
     if split == "train":
         path = corpus_file(root, "newsmtsc", "train.jsonl")
@@ -107,6 +112,10 @@ def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw") 
             row = json.loads(line)
             sentence = row["sentence_normalized"]
             for t in row["targets"]:
+                if as_stance:
+                    out.append(Example(text=sentence, target=t["mention"], stance=NEWSMTSC_STANCE[t["polarity"]],
+                                       source=f"newsmtsc-stance-{split}"))
+                    continue
                 start, end = t["from"], t["to"]
                 marked = f"{sentence[:start]}{MARK_OPEN} {sentence[start:end]} {MARK_CLOSE}{sentence[end:]}"
                 out.append(Example(text=marked, target=t["mention"], sentiment=NEWSMTSC_LABELS[t["polarity"]],

@@ -43,6 +43,17 @@ def model_card(metrics: dict[str, Any], cfg: dict[str, Any], decision: dict[str,
                      f"on {c['n']} dev items")
     for name, res in metrics["benchmarks"].items():
         lines.append(f"- {name} (test): ECE {res['ece_uncalibrated']} -> {res['ece_calibrated']}")
+    if metrics.get("relevance_thresholds"):
+        lines += ["", "## Relevance thresholds (stance.negatives; chosen on in-domain dev by F0.5 of directional labels)", "",
+                  "A direction (favor / against) is given only when P(favor) + P(against) reaches the threshold",
+                  "of the route by which the quote reaches the target (`none` = the most probable label).", ""]
+        for route, r in metrics["relevance_thresholds"].items():
+            if "threshold" in r:
+                lines.append(f"- {route}: {r['threshold'] if r['threshold'] is not None else 'most probable label'} "
+                             f"(dev pairs {r['n']}, directional {r['directional']}; F0.5 {r['f05']} vs "
+                             f"{r['f05_argmax']} with the most probable label)")
+            else:
+                lines.append(f"- {route}: default {r['kept_default']} (dev pairs {r['n']}: too few to choose)")
     if metrics.get("input_ablation"):
         lines += ["", "## Input ablation (in-domain dev macro-F1)", ""]
         lines += [f"- {k}: {v}" for k, v in metrics["input_ablation"].items()]

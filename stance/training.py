@@ -28,6 +28,8 @@ from .corpora import Example, from_labeled, load_newsmtsc, load_semeval, load_va
 from .errors import ConfigError
 from .finetune import calibrate, fit
 from .model import Settings, current_model_path, default_model_path, load_model, new_model
+from .negatives import choose_thresholds, hard_negatives, target_swaps
+from .targets import load_targets
 
 DEFAULT_CONFIG = Path("training/config.yaml")
 PRIMARY = ("heldout", "heldout_sentiment")  # the promote rule's first test: held-out human labels
@@ -119,19 +121,27 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
     """Public corpora (seeded subsamples) and the in-domain quotes, split into train/dev/test."""
     d, seed = cfg["data"], cfg["seed"]
     root = Path(d["root"]) if d["root"] else None
-    train = (subsample(load_vast("train", root=root, dev_percent=d["vast"]["dev_percent"]), d["vast"]["limit"], seed=seed)
+    vast = subsample(load_vast("train", root=root, dev_percent=d["vast"]["dev_percent"]), d["vast"]["limit"], seed=seed)
+    train = (vast + target_swaps(vast, d["vast"]["swaps"], seed=seed)
              + subsample(load_semeval("train", root=root), d["semeval"]["limit"], seed=seed)
-             + subsample(load_newsmtsc("train", root=root), d["newsmtsc"]["limit"], seed=seed))
+             + subsample(load_newsmtsc("train", root=root), d["newsmtsc"]["limit"], seed=seed)
+             + subsample(load_newsmtsc("train", root=root, as_stance=True), d["newsmtsc"]["stance_limit"], seed=seed))
     dev = (subsample(load_vast("dev", root=root, dev_percent=d["vast"]["dev_percent"]), d["vast"]["dev_limit"], seed=seed)
            + subsample(load_semeval("val", root=root), d["semeval"]["dev_limit"], seed=seed)
            + subsample(load_newsmtsc("dev", root=root, variant=d["newsmtsc"]["variant"]), d["newsmtsc"]["dev_limit"],
                        seed=seed))
+    dev += subsample(load_newsmtsc("dev", root=root, variant=d["newsmtsc"]["variant"], as_stance=True),
+                     d["newsmtsc"]["dev_limit"], seed=seed)
     data = Data(train=train, dev=dev)
     if d["indomain"]["train"]:
+        config = load_targets()
         kept, held = split_labeled(load_annotations(d["indomain"]["train"]), percent=d["indomain"]["dev_percent"],
                                    salt="dev")
-        data.train += subsample(from_labeled(kept), d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
-        data.indomain_dev = subsample(from_labeled(held), d["indomain"]["dev_limit"], seed=seed)
+        per_quote = d["indomain"]["negatives"]
+        data.train += subsample(from_labeled(kept) + hard_negatives(kept, config, per_quote=per_quote, seed=seed),
+                                d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
+        data.indomain_dev = subsample(from_labeled(held) + hard_negatives(held, config, per_quote=per_quote, seed=seed),
+                                      d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
     if d["indomain"]["test"]:
         data.test = from_labeled(load_annotations(d["indomain"]["test"]))
@@ -171,6 +181,8 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
                  drop_speaker=cfg["data"]["input_dropout"]["speaker"],
                  drop_context=cfg["data"]["input_dropout"]["context"], log=progress_logger(log))
     calibration = calibrate(model, data.dev, batch_size=cfg["eval"]["batch_size"])
+    relevance = choose_thresholds(model, data.indomain_dev, load_targets(), batch_size=cfg["eval"]["batch_size"]) \
+        if data.indomain_dev else {}
     model.settings.extra = {"base": str(base) if base else None, "trained_on": dict(Counter(e.source for e in train_items)),
                             "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     out_root = Path(output_dir or cfg["output_dir"])
@@ -185,6 +197,7 @@ def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any]
                                    ("heldout_sentiment", [e for e in held_items if e.sentiment])) if v})
     metrics = {
         "model_version": version, "base": model.settings.extra["base"], "calibration": calibration,
+        "relevance_thresholds": relevance,
         "benchmarks": evaluate(model, sets, batch_size=cfg["eval"]["batch_size"]),
         "baseline_tfidf_lr": tfidf_baseline(train_items, sets) if cfg["eval"]["baseline"] else {},
         "input_ablation": input_ablation(model, data.indomain_dev) if data.indomain_dev and cfg["eval"]["ablation"]

@@ -36,6 +36,7 @@ BENCHMARKS = {
         ("BERTweet", 71.2), ("TweetEval best", 72.9))),
     "newsmtsc": Benchmark("NewsMTSC rw test", "sentiment", "macro-F1", (
         ("majority", 19.0), ("TF-IDF+LR", 61.4), ("BERT-SPC", 80.1), ("RoBERTa-SPC", 81.1), ("GRU-TSC", 83.1))),
+    "newsmtsc_stance": Benchmark("NewsMTSC rw test, as stance", "stance", "macro-F1"),
     "vast": Benchmark("VAST zero-shot test", "stance", "macro-F1", (
         ("majority", 16.8), ("TF-IDF+LR", 35.6), ("TGA Net", 65.7), ("BERT-GCN", 68.6), ("JointCL", 72.3),
         ("TATA", 77.1))),
@@ -52,6 +53,7 @@ def benchmark_sets(*, root=None, limit: int | None = None, seed: int = 0, newsmt
     sets = {
         "semeval": load_semeval("test", root=root),
         "newsmtsc": load_newsmtsc("test", root=root, variant=newsmtsc_variant),
+        "newsmtsc_stance": load_newsmtsc("test", root=root, variant=newsmtsc_variant, as_stance=True),
         "vast": load_vast("test", root=root, zero_shot_only=True),
         "indomain": [e for e in indomain_test if e.stance is not None],
         "indomain_sentiment": [e for e in indomain_test if e.sentiment is not None],

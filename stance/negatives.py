@@ -1,0 +1,132 @@
+"""Teaching the model "not addressed": hard negatives, target swaps, and the relevance thresholds.
+
+A quote's tone must not become its stance toward every actor of its article. Training pairs each
+labelled quote with actors it does not address (other actors of its article first, then roster
+people and countries), labelled `none`, and pairs VAST comments with the topic of another
+comment (`none`). After training, `choose_thresholds` picks per route (`stance.routes`) the
+relevance P(favor) + P(against) a direction needs, on the dev split, by F0.5 of the directional
+labels: a wrong direction in the matrix costs more than a missed one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .annotations import LabeledQuote
+from .corpora import Example
+from .model import StanceModel
+from .routes import names
+from .targets import TargetConfig
+
+THRESHOLD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # None = the most probable label
+BETA = 0.5  # F-beta of directional labels: precision weighs twice recall
+MIN_ITEMS = 20  # a route with fewer dev pairs keeps the default threshold
+
+
+def _actors(config: TargetConfig) -> list[str]:
+    return [t.name for t in config.targets if t.kind in ("actor", "person")]
+
+
+def hard_negatives(quotes: Sequence[LabeledQuote], config: TargetConfig, *, per_quote: int, seed: int,
+                   source: str = "indomain-neg") -> list[Example]:
+    """Per labelled quote, `per_quote` actors it neither names nor has a label for, labelled `none`:
+    another actor of the same article when there is one, then roster people and countries."""
+    rng = random.Random(seed)
+    by_article: dict[str, list[str]] = defaultdict(list)
+    for q in quotes:
+        if q.article and q.article != "written":
+            by_article[q.article] += [q.speaker or "", *q.stance]
+    pool = _actors(config)
+    out: list[Example] = []
+    for q in quotes:
+        own = config.own_targets(q.speaker) | set(q.stance) | set(q.targets)
+        text = f"{q.text}\n{q.context}"
+
+        def usable(name: str) -> bool:
+            return bool(name) and name not in own and name != "tariffs" and not names(config, name, text)
+
+        same = [n for n in dict.fromkeys(by_article.get(q.article or "", [])) if usable(n)]
+        chosen = rng.sample(same, min(len(same), max(1, per_quote // 2)))
+        others = [n for n in pool if usable(n) and n not in chosen]
+        chosen += rng.sample(others, min(len(others), per_quote - len(chosen)))
+        out += [Example(text=q.text, target=n, stance="none", speaker=q.speaker, context=q.context or None,
+                        source=source) for n in chosen]
+    return out
+
+
+def target_swaps(examples: Sequence[Example], n: int, *, seed: int, source: str = "vast-swap") -> list[Example]:
+    """`n` stance items whose text is paired with the target of another item (a different target): `none`."""
+    items = [e for e in examples if e.stance is not None]
+    if len(items) < 2 or n <= 0:
+        return []
+    rng = random.Random(seed)
+    out = []
+    for e in rng.sample(items, min(n, len(items))):
+        other = rng.choice(items)
+        if other.target.lower() != e.target.lower() and other.target.lower() not in e.text.lower():
+            out.append(Example(text=e.text, target=other.target, stance="none", speaker=e.speaker,
+                               context=e.context, source=source))
+    return out
+
+
+def dev_route(config: TargetConfig, ex: Example) -> str:
+    """The route of a labelled dev pair, from its own text and context (no article at hand)."""
+    t = config.by_name.get(ex.target)
+    if t is not None and t.always:
+        return "named" if names(config, ex.target, ex.text) else "always"
+    if names(config, ex.target, ex.text):
+        return "named"
+    if ex.context and names(config, ex.target, ex.context):
+        return "context"
+    return "article"
+
+
+def f_beta(gold: Sequence[str], pred: Sequence[str], beta: float = BETA) -> float:
+    """F-beta of the directional labels: a hit is a favor/against label equal to the gold one."""
+    tp = sum(p == g and p != "none" for g, p in zip(gold, pred))
+    n_pred = sum(p != "none" for p in pred)
+    n_gold = sum(g != "none" for g in gold)
+    if tp == 0:
+        return 0.0
+    precision, recall = tp / n_pred, tp / n_gold
+    return (1 + beta ** 2) * precision * recall / (beta ** 2 * precision + recall)
+
+
+def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: TargetConfig, *,
+                      batch_size: int = 64) -> dict[str, dict]:
+    """Per route, the relevance threshold with the best F0.5 on dev (ties: the lower threshold);
+    stored in the model's settings. Returns the choice with the dev figures behind it."""
+    from .scoring import directed
+
+    items = [e for e in dev if e.stance is not None]
+    if not items:
+        return {}
+    preds = model.predict([_pair(e) for e in items], batch_size=batch_size)
+    by_route: dict[str, list[tuple[str, dict[str, float]]]] = defaultdict(list)
+    for e, p in zip(items, preds):
+        by_route[dev_route(config, e)].append((e.stance, p.stance))
+    report: dict[str, dict] = {}
+    chosen: dict[str, float | None] = {}
+    for route, rows in sorted(by_route.items()):
+        gold = [g for g, _ in rows]
+        scores = {t: f_beta(gold, [directed(probs, t) for _, probs in rows]) for t in THRESHOLD_GRID}
+        if len(rows) < MIN_ITEMS or not any(g != "none" for g in gold):
+            report[route] = {"n": len(rows), "kept_default": model.relevance_threshold(route)}
+            continue
+        best = max(THRESHOLD_GRID, key=lambda t: (round(scores[t], 4), -(t or 0)))
+        chosen[route] = best
+        report[route] = {"n": len(rows), "directional": sum(g != "none" for g in gold), "threshold": best,
+                         "f05": round(100 * scores[best], 2), "f05_argmax": round(100 * scores[None], 2)}
+    model.settings.relevance_thresholds = {**model.settings.relevance_thresholds, **chosen}
+    if "named" in chosen:
+        model.settings.relevance_thresholds.setdefault("referred", chosen["named"])
+    return report
+
+
+def _pair(e: Example):
+    from .model import Pair
+
+    return Pair(text=e.text, target=e.target, speaker=e.speaker, context=e.context)
+
