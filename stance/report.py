@@ -1,10 +1,15 @@
-"""The speaker x target stance matrix of a scores file: CSV, heatmap PNG, and an HTML page of quotes.
+"""The speaker x target stance matrix of a scores file: CSV, heatmap, HTML, and the actor network.
 
-Each cell holds the mean P(favor), P(against), P(none) of the speaker's quotes toward the target,
-the count, and net stance = mean P(favor) - mean P(against). A syndicated copy (`duplicate_of`
-set) is counted once, through its first copy; quotes with no speaker or no stance are left out.
-The page lists, per cell, the quotes that most strongly carry a stance: ranked by the larger of
-P(favor) and P(against).
+A cell counts the speaker's quotes toward the target by label: n favor, n against, n quotes
+(the label is the scorer's, after its relevance decision), and net = n favor - n against. A cell
+with no favor or against label has no directional evidence: its net is blank in the CSV, it is
+left blank in the heatmap, and the page does not list it; nothing is averaged over quotes that
+say nothing about the target. A syndicated copy (`duplicate_of` set) is counted once, through its
+first copy; quotes with no speaker or no stance are left out.
+
+The network (speaker -> target, directional cells only) is written as an edge list (`edges.csv`)
+and as GraphML (`network.graphml`; weight = favor - against, plus the counts), the formats that
+Gephi, networkx, igraph and discourse network analysis tools read.
 """
 
 from __future__ import annotations
@@ -18,44 +23,56 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from .config import STANCE_LABELS
 from .errors import InputError
 from .io import atomic_open, read_jsonl
 
-TOP_QUOTES = 5  # quotes listed per cell in the HTML page
+TOP_QUOTES = 5  # directional quotes listed per cell in the HTML page
 CONTEXT_CHARS = 400  # of the paragraph shown under a partial quote
 MAX_ROWS, MAX_COLS = 30, 25  # speakers and targets drawn in the heatmap (the CSV has all)
 MATRIX_CSV, HEATMAP_PNG, QUOTES_HTML = "matrix.csv", "heatmap.png", "quotes.html"
+EDGES_CSV, GRAPHML = "edges.csv", "network.graphml"
 NESTED = ("stance", "sentiment", "speakers")
+DIRECTIONS = ("favor", "against")
 
 
 @dataclass
 class Cell:
-    """Running sums for one speaker x target cell, and its strongest quotes (a bounded heap)."""
+    """Label counts for one speaker x target cell, and its strongest directional quotes (a bounded heap)."""
 
     n: int = 0
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STANCE_LABELS, 0.0))
     labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STANCE_LABELS, 0))
     top: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, scored: dict[str, Any], rec: dict[str, Any], seq: int) -> None:
+        label, probs = scored["label"], scored["probs"]
+        if label not in self.labels or set(probs) != set(STANCE_LABELS):
+            raise KeyError(f"label {label!r} / probs {sorted(probs)}")
         self.n += 1
-        for label in STANCE_LABELS:
-            self.sums[label] += float(scored["probs"][label])
-        self.labels[scored["label"]] += 1
-        strength = max(scored["probs"]["favor"], scored["probs"]["against"])
-        item = (strength, -seq, {"text": rec.get("text", ""), "label": scored["label"], "probs": scored["probs"],
-                                 "article": rec.get("article"), "source": rec.get("source"),
-                                 "context": (rec.get("context") or "")[:CONTEXT_CHARS]})
-        (heapq.heappush if len(self.top) < TOP_QUOTES else heapq.heappushpop)(self.top, item)
-
-    def mean(self, label: str) -> float:
-        return self.sums[label] / self.n
+        self.labels[label] += 1
+        if label in DIRECTIONS:
+            item = (float(probs[label]), -seq, {"text": rec.get("text", ""), "label": label, "probs": probs,
+                                                "via": scored.get("via"), "article": rec.get("article"),
+                                                "source": rec.get("source"), "title": rec.get("title"),
+                                                "context": (rec.get("context") or "")[:CONTEXT_CHARS]})
+            (heapq.heappush if len(self.top) < TOP_QUOTES else heapq.heappushpop)(self.top, item)
 
     @property
-    def net(self) -> float:
-        return self.mean("favor") - self.mean("against")
+    def evidence(self) -> int:
+        """Quotes with a direction (favor or against)."""
+        return self.labels["favor"] + self.labels["against"]
+
+    @property
+    def net(self) -> int | None:
+        """n favor - n against; None without directional evidence."""
+        return self.labels["favor"] - self.labels["against"] if self.evidence else None
+
+    @property
+    def balance(self) -> float | None:
+        """(favor - against) / (favor + against), in [-1, 1]: the colour of the heatmap cell."""
+        return self.net / self.evidence if self.evidence else None
 
 
 def read_scores(path: Path) -> Iterator[dict[str, Any]]:
@@ -108,29 +125,67 @@ def collect(scores_path: Path) -> tuple[dict[tuple[str, str], Cell], dict[str, i
 
 
 def write_matrix_csv(cells: dict[tuple[str, str], Cell], path: Path) -> None:
-    header = ["speaker", "target", "n", *(f"mean_{label}" for label in STANCE_LABELS), "net",
-              *(f"n_{label}" for label in STANCE_LABELS)]
+    """Every scored cell; `net` blank where no quote has a direction."""
+    header = ["speaker", "target", "n_quotes", *(f"n_{label}" for label in STANCE_LABELS), "net"]
     with atomic_open(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         for (speaker, target), c in sorted(cells.items()):
-            writer.writerow([speaker, target, c.n, *(round(c.mean(lb), 4) for lb in STANCE_LABELS), round(c.net, 4),
-                             *(c.labels[lb] for lb in STANCE_LABELS)])
+            writer.writerow([speaker, target, c.n, *(c.labels[lb] for lb in STANCE_LABELS),
+                             "" if c.net is None else c.net])
+
+
+def _directional(cells: dict[tuple[str, str], Cell]) -> list[tuple[tuple[str, str], Cell]]:
+    """Cells with directional evidence, most evidence first."""
+    return sorted(((k, c) for k, c in cells.items() if c.evidence), key=lambda kc: (-kc[1].evidence, kc[0]))
+
+
+def write_edges(cells: dict[tuple[str, str], Cell], path: Path) -> None:
+    """The speaker -> target network as an edge list: directional cells only."""
+    with atomic_open(path) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["source", "target", "weight", "n_favor", "n_against", "n_quotes"])
+        for (speaker, target), c in _directional(cells):
+            writer.writerow([speaker, target, c.net, c.labels["favor"], c.labels["against"], c.n])
+
+
+def write_graphml(cells: dict[tuple[str, str], Cell], path: Path) -> None:
+    """The same network as GraphML: nodes are actors (speakers and targets), edges directed."""
+    edges = _directional(cells)
+    speakers = {s for (s, _), _ in edges}
+    nodes = list(dict.fromkeys(n for (s, t), _ in edges for n in (s, t)))
+    keys = [("role", "node", "string"), ("weight", "edge", "int"), ("n_favor", "edge", "int"),
+            ("n_against", "edge", "int"), ("n_quotes", "edge", "int")]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    lines += [f'  <key id="{k}" for="{f}" attr.name="{k}" attr.type="{t}"/>' for k, f, t in keys]
+    lines.append('  <graph id="stance" edgedefault="directed">')
+    for n in nodes:
+        role = "speaker" if n in speakers else "target"
+        lines.append(f'    <node id={quoteattr(n)}><data key="role">{role}</data></node>')
+    for i, ((s, t), c) in enumerate(edges):
+        data = "".join(f'<data key="{k}">{v}</data>' for k, v in (
+            ("weight", c.net), ("n_favor", c.labels["favor"]), ("n_against", c.labels["against"]), ("n_quotes", c.n)))
+        lines.append(f'    <edge id="e{i}" source={quoteattr(s)} target={quoteattr(t)}>{data}</edge>')
+    lines += ["  </graph>", "</graphml>", ""]
+    with atomic_open(path) as fh:
+        fh.write("\n".join(lines))
 
 
 def _axes(cells: dict[tuple[str, str], Cell]) -> tuple[list[str], list[str]]:
-    """Speakers and targets to draw, most quoted first (cut at MAX_ROWS, MAX_COLS)."""
+    """Speakers and targets to draw, most directional evidence first (cut at MAX_ROWS, MAX_COLS)."""
     rows: dict[str, int] = {}
     cols: dict[str, int] = {}
-    for (speaker, target), c in cells.items():
-        rows[speaker] = max(rows.get(speaker, 0), c.n)
-        cols[target] = cols.get(target, 0) + c.n
+    for (speaker, target), c in _directional(cells):
+        rows[speaker] = rows.get(speaker, 0) + c.evidence
+        cols[target] = cols.get(target, 0) + c.evidence
     order = lambda d: sorted(d, key=lambda k: (-d[k], k))  # noqa: E731
     return order(rows)[:MAX_ROWS], order(cols)[:MAX_COLS]
 
 
 def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
-    """Net stance per cell on a diverging scale (red against, blue favor), annotated with counts."""
+    """Balance of directional labels per cell (red against, blue favor), annotated "favor/against";
+    a cell without directional evidence is left blank."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -139,26 +194,28 @@ def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
 
     rows, cols = _axes(cells)
     grid = np.full((max(len(rows), 1), max(len(cols), 1)), np.nan)
-    fig, ax = plt.subplots(figsize=(2.2 + 0.75 * len(cols), 1.6 + 0.45 * len(rows)), dpi=120)
+    fig, ax = plt.subplots(figsize=(2.6 + 0.8 * len(cols), 1.8 + 0.45 * len(rows)), dpi=120)
     for i, speaker in enumerate(rows):
         for j, target in enumerate(cols):
             c = cells.get((speaker, target))
-            if c is not None:
-                grid[i, j] = c.net
-                ax.text(j, i, str(c.n), ha="center", va="center", fontsize=8,
-                        color="white" if abs(c.net) > 0.55 else "black")
-    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#c4c4c4")  # apart from a neutral cell's near-white
+            if c is not None and c.evidence:
+                grid[i, j] = c.balance
+                ax.text(j, i, f"{c.labels['favor']}/{c.labels['against']}", ha="center", va="center", fontsize=8,
+                        color="white" if abs(c.balance) > 0.55 else "black")
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="white")
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_xticks(np.arange(-0.5, len(cols)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.grid(which="minor", color="#dddddd", linewidth=1)
     ax.tick_params(which="minor", length=0)
     ax.set_xlabel("target")
     ax.set_ylabel("speaker")
-    ax.set_title("Net stance of each speaker toward each target (number: quotes; grey: no quotes)", fontsize=9)
-    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).set_label("against  ←  mean P(favor) − mean P(against)  →  favor", fontsize=8)
+    ax.set_title("Stance of each speaker toward each target: quotes in favor / against "
+                 "(blank: no quote takes a position)", fontsize=9)
+    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).set_label(
+        "against  ←  (n favor − n against) / (n favor + n against)  →  favor", fontsize=8)
     fig.tight_layout()
     with atomic_open(path, "wb") as fh:
         fig.savefig(fh, format="png")
@@ -176,27 +233,28 @@ def _context_html(q: dict[str, Any]) -> str:
 def _cell_html(speaker: str, target: str, c: Cell) -> str:
     esc = html.escape
     items = "".join(
-        f"<li><q>{esc(q['text'])}</q> <span class=l>{esc(q['label'])}</span> "
-        f"<span class=p>{' '.join(f'{k} {v:.2f}' for k, v in q['probs'].items())}</span> "
-        f"<span class=s>{esc(str(q.get('source') or q.get('article') or ''))}</span>"
+        f"<li><q>{esc(q['text'])}</q> <span class=l>{esc(q['label'])} {q['probs'][q['label']]:.2f}</span> "
+        f"<span class=p>({' '.join(f'{k} {v:.2f}' for k, v in q['probs'].items())}"
+        f"{'; via ' + esc(q['via']) if q.get('via') else ''})</span> "
+        f"<span class=s>{esc(str(q.get('title') or q.get('source') or q.get('article') or ''))}</span>"
         f"{_context_html(q)}</li>"
         for _, _, q in sorted(c.top, reverse=True))
-    return (f"<section><h3>{esc(speaker)} → {esc(target)}</h3><p>{c.n} quote(s); net {c.net:+.2f} "
-            f"(favor {c.mean('favor'):.2f}, against {c.mean('against'):.2f}, none {c.mean('none'):.2f})</p>"
+    return (f"<section><h3>{esc(speaker)} → {esc(target)}</h3><p>{c.labels['favor']} in favor, "
+            f"{c.labels['against']} against, of {c.n} quote(s) scored toward {esc(target)}</p>"
             f"<ol>{items}</ol></section>")
 
 
 def write_html(cells: dict[tuple[str, str], Cell], png: Path, path: Path, seen: dict[str, int]) -> None:
-    """One page, no external files: the heatmap inlined, then every cell with its strongest quotes."""
+    """One page, no external files: the heatmap inlined, then every directional cell, most evidence first."""
     img = base64.b64encode(png.read_bytes()).decode("ascii")
-    body = "".join(_cell_html(s, t, c) for (s, t), c in sorted(cells.items()))
+    body = "".join(_cell_html(s, t, c) for (s, t), c in _directional(cells))
     page = (
         "<!doctype html><html><head><meta charset=utf-8><title>Stance report</title><style>"
         "body{font:14px sans-serif;max-width:60em;margin:auto}q{font-style:italic}.l{font-weight:bold}"
         ".p,.s,.c{color:#666;font-size:12px}section{border-top:1px solid #ddd}</style></head><body>"
         f"<h1>Stance report</h1><p>{seen['used']} quote(s) with a speaker; {seen['copies']} syndicated "
-        f"cop(ies) counted once; {seen['no_speaker']} without speaker or stance left out. Quotes per cell are "
-        "ranked by the larger of P(favor) and P(against).</p>"
+        f"cop(ies) counted once; {seen['no_speaker']} without speaker or stance left out. Only cells where a "
+        "quote takes a position are listed; each lists its quotes with the probability of their label.</p>"
         f"<img alt='speaker x target heatmap' src='data:image/png;base64,{img}' style='max-width:100%'>{body}"
         "</body></html>")
     with atomic_open(path) as fh:
@@ -204,14 +262,18 @@ def write_html(cells: dict[tuple[str, str], Cell], png: Path, path: Path, seen: 
 
 
 def build_report(scores_path: str | Path, out_dir: str | Path) -> dict[str, Any]:
-    """Write matrix.csv, heatmap.png and quotes.html under `out_dir`; returns paths and counts."""
+    """Write matrix.csv, heatmap.png, quotes.html, edges.csv and network.graphml under `out_dir`."""
     scores_path, out_dir = Path(scores_path), Path(out_dir)
     if not scores_path.is_file():
         raise InputError("scores file not found; make one with `stance score`", path=str(scores_path))
     cells, seen = collect(scores_path)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"csv": out_dir / MATRIX_CSV, "png": out_dir / HEATMAP_PNG, "html": out_dir / QUOTES_HTML}
+    paths = {"csv": out_dir / MATRIX_CSV, "png": out_dir / HEATMAP_PNG, "html": out_dir / QUOTES_HTML,
+             "edges": out_dir / EDGES_CSV, "graphml": out_dir / GRAPHML}
     write_matrix_csv(cells, paths["csv"])
+    write_edges(cells, paths["edges"])
+    write_graphml(cells, paths["graphml"])
     draw_heatmap(cells, paths["png"])
     write_html(cells, paths["png"], paths["html"], seen)
-    return {**{k: str(v) for k, v in paths.items()}, **seen, "cells": len(cells)}
+    return {**{k: str(v) for k, v in paths.items()}, **seen, "cells": len(cells),
+            "directional_cells": len(_directional(cells))}

@@ -42,7 +42,7 @@ def read_matrix(path: Path) -> dict[tuple[str, str], dict[str, str]]:
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
-def test_matrix_counts_and_means(tmp_path, suffix):
+def test_matrix_counts_labels_not_probabilities(tmp_path, suffix):
     scores = tmp_path / f"scores.{suffix}"
     write_records(RECORDS, scores)
     summary = build_report(scores, tmp_path / "report")
@@ -51,14 +51,37 @@ def test_matrix_counts_and_means(tmp_path, suffix):
     assert set(matrix) == {("Wang Yi", "tariffs"), ("Wang Yi", "United States"),
                            ("Marco Rubio", "tariffs"), ("Marco Rubio", "China")}
     cell = matrix[("Wang Yi", "tariffs")]
-    assert int(cell["n"]) == 2  # the copy q2 is not counted again
-    originals = [r["stance"]["tariffs"]["probs"] for r in RECORDS[:2]]
-    for label in STANCE_LABELS:
-        assert float(cell[f"mean_{label}"]) == pytest.approx(sum(p[label] for p in originals) / 2, abs=1e-4)
-    assert float(cell["net"]) == pytest.approx(float(cell["mean_favor"]) - float(cell["mean_against"]), abs=1e-3)
-    assert int(cell["n_against"]) == 2 and int(cell["n_favor"]) == 0
-    assert sum(int(r["n"]) for r in matrix.values()) == sum(
+    assert int(cell["n_quotes"]) == 2  # the copy q2 is not counted again
+    assert (int(cell["n_favor"]), int(cell["n_against"]), int(cell["n_none"])) == (0, 2, 0)
+    assert int(cell["net"]) == -2
+    assert sum(int(r["n_quotes"]) for r in matrix.values()) == sum(
         len(r["stance"]) for r in RECORDS if not r["duplicate_of"])
+
+
+def test_cells_without_a_direction_stay_blank_and_out_of_the_network(tmp_path):
+    records = [scored(0, "Wang Yi", {"tariffs": (0.1, 0.8, 0.1), "Marco Rubio": (0.3, 0.3, 0.4)}),
+               scored(1, "Wang Yi", {"Marco Rubio": (0.2, 0.1, 0.7)}),
+               scored(2, "Marco Rubio", {"China": (0.1, 0.7, 0.2), "Wang Yi": (0.6, 0.1, 0.3)})]
+    scores = tmp_path / "scores.jsonl"
+    write_records(records, scores)
+    summary = build_report(scores, tmp_path / "report")
+    matrix = read_matrix(Path(summary["csv"]))
+    blank = matrix[("Wang Yi", "Marco Rubio")]
+    assert int(blank["n_quotes"]) == 2 and blank["net"] == ""  # scored twice, never a position: no number
+    assert summary["directional_cells"] == 3
+    with open(summary["edges"], encoding="utf-8", newline="") as fh:
+        edges = {(r["source"], r["target"]): r for r in csv.DictReader(fh)}
+    assert set(edges) == {("Wang Yi", "tariffs"), ("Marco Rubio", "China"), ("Marco Rubio", "Wang Yi")}
+    assert edges[("Marco Rubio", "Wang Yi")]["weight"] == "1" and edges[("Marco Rubio", "China")]["weight"] == "-1"
+    import xml.etree.ElementTree as ET
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    graph = ET.parse(summary["graphml"]).getroot().find("g:graph", ns)
+    pairs = {(e.get("source"), e.get("target")) for e in graph.findall("g:edge", ns)}
+    assert pairs == set(edges)
+    assert {n.get("id") for n in graph.findall("g:node", ns)} == {"Wang Yi", "tariffs", "Marco Rubio", "China"}
+    page = Path(summary["html"]).read_text(encoding="utf-8")
+    assert "Wang Yi → Marco Rubio" not in page and "Marco Rubio → Wang Yi" in page
 
 
 def test_png_is_an_image_and_html_is_escaped_and_self_contained(tmp_path):
@@ -99,4 +122,4 @@ def test_report_of_real_scores(tmp_path):
     matrix = read_matrix(Path(build_report(scores, tmp_path / "r")["csv"]))
     assert ("Donald Trump", "China") in matrix and ("Wang Yi", "United States") in matrix
     assert ("Donald Trump", "Wang Yi") in matrix and ("Wang Yi", "Donald Trump") in matrix
-    assert all(int(r["n"]) == 1 for r in matrix.values())
+    assert all(int(r["n_quotes"]) == 1 for r in matrix.values())
