@@ -32,6 +32,12 @@ def score(
     batch_size: int = BATCH,
     precision: str = PRECISION,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
+    gated: bool = typer.Option(True, "--gated/--ungated",
+                               help="Give a direction only past the route's relevance threshold (default), or "
+                                    "label every target by its most probable class."),
+    article_targets: bool = typer.Option(True, "--article-targets/--no-article-targets",
+                                         help="Also score the article's other speakers that a quote does not reach "
+                                              "(via 'article'; a direction needs a confident model)."),
 ) -> None:
     """Extract quotes and score their stance and sentiment."""
     from ..model import load_model
@@ -41,7 +47,8 @@ def score(
     try:
         report = score_paths(paths, output, fmt=fmt, model=load_model(model, precision=precision),
                              targets_config=load_targets(targets, roster=roster), extra_targets=target,
-                             batch_size=batch_size, progress=progress, roster=roster, fixed=load_fixed(fixed))
+                             batch_size=batch_size, progress=progress, roster=roster, fixed=load_fixed(fixed),
+                             gated=gated, article_targets=article_targets)
     except StanceError as exc:
         fail(exc)
     finish(report)
@@ -78,7 +85,8 @@ def classify(
 @app.command()
 def report(
     scores: Path = typer.Argument(..., help="A scores file written by `stance score`."),
-    output: Path = typer.Option(Path("report"), "-o", "--output", help="Folder for matrix.csv, heatmap.png, quotes.html."),
+    output: Path = typer.Option(Path("report"), "-o", "--output",
+                                help="Folder for matrix.csv, heatmap.png, quotes.html, edges.csv, network.graphml."),
 ) -> None:
     """Speaker x target stance matrix: CSV, heatmap, HTML."""
     from ..report import build_report
@@ -87,5 +95,5 @@ def report(
         info = build_report(scores, output)
     except StanceError as exc:
         fail(exc)
-    for key in ("csv", "png", "html"):
+    for key in ("csv", "png", "html", "edges", "graphml"):
         typer.echo(info[key])
