@@ -19,7 +19,7 @@ from .mentions import Canonicalizer, Resolved
 from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
-from .speakers import Attribution, Attributor, is_cue, load_nlp
+from .speakers import Attribution, Attributor, Ranges, is_cue, load_nlp
 
 MAX_TERM_WORDS = 4  # a cue-less span this short is a name, title or scare quote, not speech
 MAX_HEADING_WORDS = 14
@@ -70,7 +70,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     last_attributed: int | None = None
     for para, doc in zip(paras, nlp.pipe(p.text for p in paras)):
         idxs = by_para.get(para.index, [])
-        ranges = [(spans[i].start, spans[i].end) for i in idxs]
+        ranges = Ranges((spans[i].start, spans[i].end) for i in idxs)
         for sent in doc.sents:
             att.read_sentence(sent, para.start, ranges)
         for i in idxs:

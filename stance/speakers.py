@@ -9,6 +9,7 @@ quote it continues; a span that is a name or a scare quote gets no speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -63,8 +64,27 @@ class Attribution:
     how: str  # "cue", "continuation", "headline", "term", "nested", "none"
 
 
+class Ranges(list):
+    """The quote spans of a paragraph, (start, end) sorted, with a membership test in log time:
+    a paragraph of a thousand quotes must not make every token test a thousand spans."""
+
+    def __init__(self, spans: Any = ()) -> None:
+        super().__init__(sorted(spans))
+        self._starts = [s for s, _ in self]
+        self._max_end: list[int] = []
+        for _, e in self:
+            self._max_end.append(max(e, self._max_end[-1]) if self._max_end else e)
+
+    def covers(self, a: int) -> bool:
+        """Whether offset `a` is in a span or on its marks (s - 1 <= a < e + 1)."""
+        i = bisect_right(self._starts, a + 1)
+        return i > 0 and self._max_end[i - 1] + 1 > a
+
+
 def _inside(tok: Any, base: int, ranges: list[tuple[int, int]]) -> bool:
     a = base + tok.idx
+    if isinstance(ranges, Ranges):
+        return ranges.covers(a)
     return any(s - 1 <= a < e + 1 for s, e in ranges)
 
 
@@ -167,6 +187,7 @@ class Attributor:
         self.salience = Salience()
         self.sentence_no = 0
         self.sentence_at: dict[int, int] = {}  # article offset of a sentence start -> its number
+        self._cues: dict[tuple, tuple[list[Any], list[int], list[Any]]] = {}  # per paragraph: tokens, offsets, cues
 
     def read_sentence(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
         """Record the people and bodies a sentence mentions (outside quotes) and resolve its pronoun subject."""
@@ -234,12 +255,23 @@ class Attributor:
                 self.canon.learn_candidate(" ".join(t.text for t in run[-2:]))
             run = []
 
+    def _tokens_and_cues(self, sents: list[Any], base: int, ranges: list[tuple[int, int]]
+                         ) -> tuple[list[Any], list[int], list[Any]]:
+        """The tokens of `sents`, their article offsets and the cues outside quotes, computed once
+        per paragraph and sentence window (the spans of one long paragraph share them)."""
+        key = (base, id(ranges), tuple((s.start, s.end) for s in sents))
+        if key not in self._cues:
+            if self._cues and next(iter(self._cues))[:2] != key[:2]:
+                self._cues.clear()  # a new paragraph
+            toks = [t for s in sents for t in s]
+            self._cues[key] = (toks, [base + t.idx for t in toks],
+                               [t for t in toks if not _inside(t, base, ranges) and is_cue(t)])
+        return self._cues[key]
+
     def from_cue(self, span: Span, sents: list[Any], base: int, ranges: list[tuple[int, int]]) -> Attribution | None:
         """Find a cue for `span` in the sentences around it and resolve its subject."""
-        toks = [t for s in sents for t in s]
-        qtoks = [t for t in toks if span.start <= base + t.idx < span.end]
-        outside = [t for t in toks if not _inside(t, base, ranges)]
-        cues = [t for t in outside if is_cue(t)]
+        toks, offsets, cues = self._tokens_and_cues(sents, base, ranges)
+        qtoks = toks[bisect_left(offsets, span.start):bisect_left(offsets, span.end)]
         if not cues:
             return None
         cue = None
