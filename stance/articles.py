@@ -71,6 +71,22 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def check_inputs(paths: Iterable[str | Path]) -> None:
+    """Raise InputError before any output is written when `paths` hold no article file at all
+    (every path missing, or only empty folders): nothing useful could be done."""
+    from .errors import InputError
+
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("no input given: pass article files or folders")
+    if any(f.exists() for f in iter_paths(paths)):
+        return
+    missing = [str(p) for p in paths if not p.exists()]
+    where = ", ".join(missing[:3]) if missing else ", ".join(str(p) for p in paths[:3])
+    what = "no such file or folder" if missing else f"no article files ({', '.join(sorted(SUFFIXES))}) inside"
+    raise InputError(f"{what}: {where}")
+
+
 def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
     """Read every article under `paths`; unreadable ones come back as errors, not exceptions."""
     for path in iter_paths(paths):

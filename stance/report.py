@@ -103,9 +103,10 @@ def _unflat(row: dict[str, Any]) -> dict[str, Any]:
 def collect(scores_path: Path) -> tuple[dict[tuple[str, str], Cell], dict[str, int]]:
     """Cells keyed (speaker, target), and counts of what was read, used and left out."""
     cells: dict[tuple[str, str], Cell] = {}
-    seen = {"records": 0, "used": 0, "copies": 0, "no_speaker": 0}
+    seen = {"records": 0, "used": 0, "copies": 0, "no_speaker": 0, "scored": 0}
     for seq, rec in enumerate(read_scores(scores_path)):
         seen["records"] += 1
+        seen["scored"] += "stance" in rec
         if rec.get("duplicate_of"):
             seen["copies"] += 1
             continue
@@ -267,6 +268,9 @@ def build_report(scores_path: str | Path, out_dir: str | Path) -> dict[str, Any]
     if not scores_path.is_file():
         raise InputError("scores file not found; make one with `stance score`", path=str(scores_path))
     cells, seen = collect(scores_path)
+    if seen["records"] and not cells and not seen.get("scored"):
+        raise InputError(f"none of its {seen['records']} records has a 'stance' field: this is not a scores file "
+                         "(make one with `stance score`, not `stance quotes`)", path=str(scores_path))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out_dir / MATRIX_CSV, "png": out_dir / HEATMAP_PNG, "html": out_dir / QUOTES_HTML,
              "edges": out_dir / EDGES_CSV, "graphml": out_dir / GRAPHML}

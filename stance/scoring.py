@@ -198,9 +198,11 @@ def score_paths(
     (quote id -> speaker corrections) go to the extractor.
     """
     from . import pipeline
+    from .articles import check_inputs
     from .model import load_model
     from .roster import load_roster
 
+    check_inputs(paths)
     report = BatchReport()
     model = model or load_model()
     quotes = pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report)

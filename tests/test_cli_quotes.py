@@ -56,8 +56,30 @@ def test_bad_articles_are_reported_and_skipped_while_the_rest_completes(tmp_path
 
 def test_missing_file_is_an_error_not_a_crash(tmp_path):
     res = runner.invoke(app, ["quotes", str(tmp_path / "nope.txt")])
-    assert res.exit_code == EXIT_SKIPPED
+    assert res.exit_code == 1  # nothing useful was done
     assert "nope.txt" in res.output and "no such file" in res.output
+
+
+def test_one_missing_path_among_good_ones_is_skipped_with_exit_3(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text('"We will keep talking," said Lena Berg, the trade minister.\n', encoding="utf-8")
+    res = runner.invoke(app, ["quotes", str(good), str(tmp_path / "nope.txt"), "-o", str(tmp_path / "q.jsonl")])
+    assert res.exit_code == EXIT_SKIPPED
+    assert "nope.txt" in res.output and len((tmp_path / "q.jsonl").read_text().splitlines()) == 1
+
+
+def test_empty_folder_is_exit_1_and_writes_no_file(tmp_path):
+    (tmp_path / "in").mkdir()
+    for cmd in (["quotes"], ["score"], ["speakers"]):
+        out = tmp_path / f"{cmd[0]}.jsonl"
+        res = runner.invoke(app, [*cmd, str(tmp_path / "in"), *(["-o", str(out)] if cmd[0] != "speakers" else [])])
+        assert res.exit_code == 1, (cmd, res.output)
+        assert "no article files" in res.output and not out.exists()
+
+
+def test_version():
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.startswith("stance ")
 
 
 def test_speakers_lists_people_outside_the_roster(tmp_path):

@@ -123,3 +123,17 @@ def test_report_of_real_scores(tmp_path):
     assert ("Donald Trump", "China") in matrix and ("Wang Yi", "United States") in matrix
     assert ("Donald Trump", "Wang Yi") in matrix and ("Wang Yi", "Donald Trump") in matrix
     assert all(int(r["n_quotes"]) == 1 for r in matrix.values())
+
+
+def test_a_quotes_file_is_not_a_scores_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    quotes = tmp_path / "quotes.jsonl"
+    rec = {k: v for k, v in RECORDS[0].items() if k not in ("stance", "sentiment", "model_version")}
+    quotes.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="stance score"):
+        build_report(quotes, tmp_path / "report")
+    res = CliRunner().invoke(app, ["report", str(quotes), "-o", str(tmp_path / "r2")])
+    assert res.exit_code == 1 and "quotes.jsonl" in res.output and not (tmp_path / "r2").exists()

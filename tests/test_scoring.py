@@ -169,3 +169,16 @@ def test_quote_objects_and_records_without_article(model):
     loose = [{k: v for k, v in q.items() if k != "article"} for q in QUOTES[:2]]  # no article: no co-speakers
     out = list(score_quotes(loose, model=model, progress=False))
     assert "Wang Yi" not in out[0]["stance"] and "Marco Rubio" not in out[1]["stance"]
+
+
+def test_score_without_output_writes_json_lines_to_stdout(tmp_path):
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text('"Tariffs are a tax on American families," Senator Rand Paul said on Tuesday.\n', encoding="utf-8")
+    res = CliRunner().invoke(app, ["score", str(article), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert len(rows) == 1 and rows[0]["speaker"] == "Rand Paul" and "tariffs" in rows[0]["stance"]

@@ -23,6 +23,7 @@ def quotes(
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Skip articles longer than this."),
 ) -> None:
     """Extract quotations and their speakers from articles."""
+    from ..articles import check_inputs
     from ..io import write_records
     from ..pipeline import extract
     from ..records import BatchReport
@@ -30,6 +31,7 @@ def quotes(
 
     report = BatchReport()
     try:
+        check_inputs(paths)
         rows = (q.to_dict() for q in extract(paths, roster=load_roster(roster), max_chars=max_chars,
                                              fixed=load_fixed(fixed), report=report))
         write_records(rows, output, fmt)
@@ -49,8 +51,11 @@ def speakers(
     from ..records import BatchReport
     from ..roster import load_roster
 
+    from ..articles import check_inputs
+
     report = BatchReport()
     try:
+        check_inputs(paths)
         ros = load_roster(roster)
         counts = count_speakers(extract(paths, roster=ros, report=report), ros)
     except StanceError as exc:

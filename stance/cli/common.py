@@ -43,3 +43,18 @@ def load_fixed(path: Optional[Path]) -> dict[str, str] | None:
     if path is None or not path.exists():
         return None
     return {o["quote_id"]: o["speaker"] for _, o in read_jsonl(path) if o.get("quote_id") and o.get("speaker")}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+        from ..model import default_model_path
+
+        typer.echo(f"stance {__version__} (model: {default_model_path()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and the model in use, then exit.")) -> None:
+    """Who said what in news articles, and how they feel about it."""

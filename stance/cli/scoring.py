@@ -22,7 +22,8 @@ PRECISION = typer.Option("fp32", "--precision",
 @app.command()
 def score(
     paths: list[Path] = PATHS,
-    output: Path = typer.Option(..., "-o", "--output", help="Scores file (.jsonl, .csv or .parquet)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Scores file (.jsonl, .csv or .parquet; default: JSON lines to stdout)."),
     fmt: Optional[str] = FORMAT,
     target: list[str] = typer.Option([], "--target", help="Extra free-text target (repeatable)."),
     model: Optional[Path] = MODEL,
