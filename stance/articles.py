@@ -87,6 +87,18 @@ def check_inputs(paths: Iterable[str | Path]) -> None:
     raise InputError(f"{what}: {where}")
 
 
+def count_articles(paths: Iterable[str | Path]) -> int:
+    """How many articles `paths` hold (a JSON lines file: its non-blank lines), for a progress total."""
+    n = 0
+    for path in iter_paths(paths):
+        if path.suffix.lower() == ".jsonl" and path.is_file():
+            with open(path, "rb") as fh:
+                n += sum(1 for line in fh if line.strip())
+        else:
+            n += 1
+    return n
+
+
 def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
     """Read every article under `paths`; unreadable ones come back as errors, not exceptions."""
     for path in iter_paths(paths):

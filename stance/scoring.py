@@ -28,7 +28,8 @@ from .records import BatchReport, Quote
 from .routes import ArticleView, article_view, routes
 from .targets import TargetConfig, load_targets, targets_for
 
-WINDOW_PAIRS = 2048  # pairs gathered before a model call: bounds memory, lets batches group by length
+WINDOW_PAIRS = 512  # pairs gathered before a model call: bounds memory, lets batches group by length, and
+# keeps the progress bar moving (a window is a few seconds of model time on a laptop CPU)
 DEFAULT_BATCH_SIZE = 64
 MAX_TEXT_CHARS = 2000  # what the model is given of a text or context (it reads at most max_length tokens)
 
@@ -65,11 +66,24 @@ def stance_entry(probs: dict[str, float], via: str, model: StanceModel, *, gated
 
 
 def progress_bar(*, enabled: bool | None, unit: str, total: int | None = None) -> Any:
-    """A tqdm bar on stderr; None (auto) shows it only when stderr is a terminal."""
+    """A tqdm bar on stderr (with a total, an estimate of the time left); None (auto) shows it only
+    when stderr is a terminal."""
     from tqdm.auto import tqdm
 
     show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, unit=unit, file=sys.stderr, disable=not show, dynamic_ncols=True)
+    return tqdm(total=total, unit=unit, file=sys.stderr, disable=not show, dynamic_ncols=True, mininterval=0.5)
+
+
+def _articles_ticking(quotes: Iterable[Quote], report: BatchReport, bar: Any) -> Iterator[Quote]:
+    """Pass quotes through, moving `bar` by the articles the extractor has read (or skipped) so far."""
+    done = 0
+    for q in quotes:
+        now = report.read + len(report.skipped)
+        if now > done:
+            bar.update(now - done)
+            done = now
+        yield q
+    bar.update(report.read + len(report.skipped) - done)
 
 
 def _ticking(records: Iterable[dict[str, Any]], bar: Any) -> Iterator[dict[str, Any]]:
@@ -198,17 +212,22 @@ def score_paths(
     (quote id -> speaker corrections) go to the extractor.
     """
     from . import pipeline
-    from .articles import check_inputs
+    from .articles import check_inputs, count_articles
     from .model import load_model
     from .roster import load_roster
 
     check_inputs(paths)
     report = BatchReport()
     model = model or load_model()
-    quotes = pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report)
-    scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
-                          batch_size=batch_size, progress=progress, gated=gated, article_targets=article_targets)
-    write_records(scored, Path(out) if out is not None else None, fmt)
+    bar = progress_bar(enabled=progress, unit="article", total=count_articles(paths))
+    try:
+        quotes = _articles_ticking(pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report),
+                                   report, bar)
+        scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
+                              batch_size=batch_size, progress=False, gated=gated, article_targets=article_targets)
+        write_records(scored, Path(out) if out is not None else None, fmt)
+    finally:
+        bar.close()
     return report
 
 
