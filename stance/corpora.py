@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotations import LabeledQuote, default_corpus_root
+from .annotations import REPO_ROOT, LabeledQuote, default_corpus_root
 from .errors import ConfigError
 from .records import stable_id
 
@@ -120,6 +120,32 @@ def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw",
                 marked = f"{sentence[:start]}{MARK_OPEN} {sentence[start:end]} {MARK_CLOSE}{sentence[end:]}"
                 out.append(Example(text=marked, target=t["mention"], sentiment=NEWSMTSC_LABELS[t["polarity"]],
                                    source=f"newsmtsc-{split}"))
+    return out
+
+
+REALNEWS = REPO_ROOT / "annotations" / "realnews" / "quotes.jsonl"
+
+
+def load_realnews(split: str, *, path: Path | None = None) -> list[Example]:
+    """The real-news quotes of one split (`annotations/realnews/`): a stance example per labelled
+    target (source `realnews-tariffs` for tariffs, `realnews-actor` for the rest) and one sentiment
+    example per quote. Spans that are not speech are left out."""
+    path = path or REALNEWS
+    if not path.is_file():
+        return []
+    out: list[Example] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row.get("split") != split or not row.get("speech"):
+            continue
+        common = dict(text=row["text"], speaker=row.get("speaker"), context=row.get("paragraph") or None)
+        for target, label in (row.get("targets") or {}).items():
+            kind = "tariffs" if target == "tariffs" else "actor"
+            out.append(Example(target=target, stance=label, source=f"realnews-{kind}", **common))
+        if row.get("sentiment"):
+            out.append(Example(target="", sentiment=row["sentiment"], source="realnews-sentiment", **common))
     return out
 
 

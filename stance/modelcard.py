@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .bench.models import BENCHMARKS
+from .evaluation import BENCHMARKS
 
 
 def model_card(metrics: dict[str, Any], cfg: dict[str, Any], decision: dict[str, Any] | None) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from .annotations import LabeledQuote, load_annotations
-from .bench.models import benchmark_sets, evaluate, input_ablation, tfidf_baseline
+from .evaluation import benchmark_sets, evaluate, input_ablation, tfidf_baseline
 from .corpora import Example, from_labeled, load_newsmtsc, load_semeval, load_vast, split_labeled, subsample
 from .errors import ConfigError
 from .finetune import calibrate, fit

@@ -2,162 +2,46 @@
 
     python -m stance.bench.models [--model DIR] [--config training/config.yaml] [--set key=value ...]
 
-SemEval-2016 6A test F_avg, NewsMTSC rw test macro-F1, VAST zero-shot test macro-F1 and the
-in-domain test part (stance and sentiment macro-F1), with the published figures beside ours.
+SemEval-2016 6A test F_avg, NewsMTSC rw test macro-F1 (sentiment toward the marked mention, and
+the same read as stance toward the mention), VAST zero-shot test macro-F1 and the in-domain test
+part (stance and sentiment macro-F1), with the published figures beside ours. The sets and
+metrics live in `stance.evaluation`, shared with training.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import torch
-
-from ..config import SENTIMENT_LABELS, STANCE_LABELS
-from ..corpora import Example, load_newsmtsc, load_semeval, load_vast, subsample
-from ..model import StanceModel
-from . import ece, f_avg, macro_f1
+from ..evaluation import BENCHMARKS, benchmark_sets, evaluate, tfidf_baseline
 
 
-@dataclass(frozen=True)
-class Benchmark:
-    name: str
-    task: str  # "stance" or "sentiment"
-    metric: str
-    published: tuple[tuple[str, float], ...] = ()
-
-
-BENCHMARKS = {
-    "semeval": Benchmark("SemEval-2016 6A test", "stance", "F_avg", (
-        ("majority", 65.22), ("TF-IDF+LR", 67.2), ("MITRE", 67.82), ("RoBERTa-base", 68.0),
-        ("BERTweet", 71.2), ("TweetEval best", 72.9))),
-    "newsmtsc": Benchmark("NewsMTSC rw test", "sentiment", "macro-F1", (
-        ("majority", 19.0), ("TF-IDF+LR", 61.4), ("BERT-SPC", 80.1), ("RoBERTa-SPC", 81.1), ("GRU-TSC", 83.1))),
-    "newsmtsc_stance": Benchmark("NewsMTSC rw test, as stance", "stance", "macro-F1"),
-    "vast": Benchmark("VAST zero-shot test", "stance", "macro-F1", (
-        ("majority", 16.8), ("TF-IDF+LR", 35.6), ("TGA Net", 65.7), ("BERT-GCN", 68.6), ("JointCL", 72.3),
-        ("TATA", 77.1))),
-    "indomain": Benchmark("in-domain test (stance)", "stance", "macro-F1"),
-    "indomain_sentiment": Benchmark("in-domain test (sentiment)", "sentiment", "macro-F1"),
-    "heldout": Benchmark("held-out corrections (stance)", "stance", "macro-F1"),
-    "heldout_sentiment": Benchmark("held-out corrections (sent.)", "sentiment", "macro-F1"),
-}
-
-
-def benchmark_sets(*, root=None, limit: int | None = None, seed: int = 0, newsmtsc_variant: str = "rw",
-                   indomain_test: Sequence[Example] = ()) -> dict[str, list[Example]]:
-    """The test items of every benchmark (each at most `limit`, seeded)."""
-    sets = {
-        "semeval": load_semeval("test", root=root),
-        "newsmtsc": load_newsmtsc("test", root=root, variant=newsmtsc_variant),
-        "newsmtsc_stance": load_newsmtsc("test", root=root, variant=newsmtsc_variant, as_stance=True),
-        "vast": load_vast("test", root=root, zero_shot_only=True),
-        "indomain": [e for e in indomain_test if e.stance is not None],
-        "indomain_sentiment": [e for e in indomain_test if e.sentiment is not None],
-    }
-    return {k: subsample(v, limit, seed=seed) for k, v in sets.items() if v}
-
-
-def score(name: str, gold: Sequence[str], pred: Sequence[str]) -> float:
-    """A benchmark's own metric, as a percentage."""
-    if name == "semeval":
-        return 100 * f_avg(gold, pred)
-    labels = SENTIMENT_LABELS if BENCHMARKS[name].task == "sentiment" else STANCE_LABELS
-    return 100 * macro_f1(gold, pred, labels)
-
-
-def gold_of(name: str, examples: Sequence[Example]) -> list[str]:
-    return [e.sentiment if BENCHMARKS[name].task == "sentiment" else e.stance for e in examples]
-
-
-def evaluate(model: StanceModel, sets: dict[str, list[Example]], *, batch_size: int = 64) -> dict[str, dict]:
-    """Per benchmark: score, item count, and ECE (15 bins) with and without the model's temperature."""
-    from ..finetune import dev_logits
-
-    out = {}
-    for name, examples in sets.items():
-        task = BENCHMARKS[name].task
-        logits, labels = dev_logits(model, examples, batch_size=batch_size)[task]
-        labelset = SENTIMENT_LABELS if task == "sentiment" else STANCE_LABELS
-        pred = [labelset[i] for i in logits.argmax(-1).tolist()]
-        temp = getattr(model.settings, f"{task}_temperature")
-        out[name] = {"score": round(score(name, gold_of(name, examples), pred), 2), "n": len(examples),
-                     "ece_uncalibrated": round(ece(torch.softmax(logits, -1), labels), 4),
-                     "ece_calibrated": round(ece(torch.softmax(logits / temp, -1), labels), 4)}
-    return out
-
-
-def tfidf_baseline(train: Sequence[Example], sets: dict[str, list[Example]]) -> dict[str, float]:
-    """TF-IDF + logistic regression, one per task, trained on `train`; features: text and target words."""
-    from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    out: dict[str, float] = {}
-    for task in ("stance", "sentiment"):
-        items = [e for e in train if getattr(e, task) is not None]
-        names = [n for n in sets if BENCHMARKS[n].task == task]
-        if not items or not names:
-            continue
-        text_vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(items) > 1000 else 1, sublinear_tf=True, max_features=50000)
-        target_vec = TfidfVectorizer()
-
-        def features(examples: Sequence[Example], fit: bool = False):
-            """Text n-grams; for stance also the target's words (sentiment has no target)."""
-            texts = [e.text for e in examples]
-            blocks = [text_vec.fit_transform(texts) if fit else text_vec.transform(texts)]
-            if task == "stance":
-                targets = [e.target for e in examples]
-                blocks.append(target_vec.fit_transform(targets) if fit else target_vec.transform(targets))
-            return hstack(blocks).tocsr()
-
-        clf = LogisticRegression(max_iter=2000, C=2.0).fit(features(items, fit=True), [getattr(e, task) for e in items])
-        for name in names:
-            out[name] = round(score(name, gold_of(name, sets[name]), list(clf.predict(features(sets[name])))), 2)
-    return out
-
-
-def input_ablation(model: StanceModel, dev: Sequence[Example], *, batch_size: int = 64) -> dict[str, float]:
-    """In-domain dev stance and sentiment macro-F1 with and without speaker and context in the input."""
-    from ..finetune import dev_logits
-
-    out = {}
-    for speaker in (False, True):
-        for context in (False, True):
-            variant = copy.copy(model)
-            variant.settings = dataclasses.replace(model.settings, use_speaker=speaker, use_context=context)
-            found = dev_logits(variant, dev, batch_size=batch_size)
-            key = f"speaker={'on' if speaker else 'off'},context={'on' if context else 'off'}"
-            for task, labelset in (("stance", STANCE_LABELS), ("sentiment", SENTIMENT_LABELS)):
-                logits, labels = found[task]
-                if len(labels):
-                    out[f"{key}:{task}"] = round(100 * macro_f1([labelset[i] for i in labels.tolist()],
-                                                                [labelset[i] for i in logits.argmax(-1).tolist()],
-                                                                labelset), 2)
-    return out
-
-
-def format_table(ours: dict[str, dict], baseline: dict[str, float], *, title: str = "model") -> str:
-    """A plain-text table: benchmark, metric, n, ours, TF-IDF+LR (this run), published figures."""
-    lines = [f"{'benchmark':28} {'metric':9} {'n':>5} {title:>8} {'tfidf+lr':>8}  published"]
+def format_table(ours: dict[str, dict], baseline: dict[str, float], *, title: str = "model",
+                 previous: dict[str, dict] | None = None) -> str:
+    """A plain-text table: benchmark, metric, n, ours, the previous model, TF-IDF+LR (this run), published."""
+    prev_col = f" {'previous':>8}" if previous is not None else ""
+    lines = [f"{'benchmark':30} {'metric':9} {'n':>5} {title:>8}{prev_col} {'tfidf+lr':>8}  published"]
     for name, res in ours.items():
         bench = BENCHMARKS[name]
         pub = ", ".join(f"{k} {v}" for k, v in bench.published) or "-"
         base = baseline.get(name)
-        lines.append(f"{bench.name:28} {bench.metric:9} {res['n']:>5} {res['score']:>8.2f} "
+        prev = "" if previous is None else f" {previous[name]['score']:>8.2f}" if name in previous else f" {'-':>8}"
+        lines.append(f"{bench.name:30} {bench.metric:9} {res['n']:>5} {res['score']:>8.2f}{prev} "
                      f"{'-' if base is None else f'{base:.2f}':>8}  {pub}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from ..corpora import load_realnews
     from ..model import PRECISIONS, load_model
     from ..training import build_base_data, load_config, parse_sets
+    from .matrix import previous_model
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=None, help="checkpoint folder (default: the current model)")
+    ap.add_argument("--previous", default=None,
+                    help="previous model to print beside: folder or git revision (default: the last committed "
+                         "model of another version; 'none' to leave it out)")
     ap.add_argument("--config", default="training/config.yaml")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
     ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic")
@@ -166,12 +50,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     cfg = load_config(args.config, parse_sets(args.set))
     data = build_base_data(cfg)
     sets = benchmark_sets(root=cfg["data"]["root"], limit=cfg["eval"]["limit"], seed=cfg["seed"],
-                          newsmtsc_variant=cfg["data"]["newsmtsc"]["variant"], indomain_test=data.test)
-    model = load_model(args.model, precision="int8" if args.int8 else args.precision)
+                          newsmtsc_variant=cfg["data"]["newsmtsc"]["variant"], indomain_test=data.test,
+                          realnews_test=load_realnews("test"))
+    precision = "int8" if args.int8 else args.precision
+    model = load_model(args.model, precision=precision)
     ours = evaluate(model, sets, batch_size=cfg["eval"]["batch_size"])
+    previous = None
+    if args.previous != "none":
+        prev, rev = previous_model(args.previous, load_model(args.model))
+        previous = evaluate(prev.set_precision(precision), sets, batch_size=cfg["eval"]["batch_size"])
+        print(f"previous model {prev.model_version} ({rev})")
     baseline = tfidf_baseline(data.train, sets) if cfg["eval"]["baseline"] else {}
     print(f"model {model.model_version} ({model.precision})")
-    print(format_table(ours, baseline))
+    print(format_table(ours, baseline, previous=previous))
     print("ECE (15 bins), uncalibrated -> calibrated: " + "; ".join(
         f"{k} {v['ece_uncalibrated']:.3f} -> {v['ece_calibrated']:.3f}" for k, v in ours.items()))
 
