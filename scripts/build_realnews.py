@@ -76,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--test-share", type=int, default=50)
     ap.add_argument("--check-only", action="store_true")
+    ap.add_argument("files", nargs="*", type=Path, help="raw files (default: every annotations/realnews/raw/*.jsonl)")
     args = ap.parse_args(argv)
     records, errors = [], 0
-    for path in sorted(RAW.glob("*.jsonl")):
+    for path in args.files or sorted(RAW.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
