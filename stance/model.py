@@ -107,8 +107,11 @@ class StanceModel:
     def model_version(self) -> str:
         return self.settings.model_version
 
-    def relevance_threshold(self, via: str) -> float | None:
-        """The P(favor) + P(against) a direction needs on this route (None: the most probable label)."""
+    def relevance_threshold(self, via: str, *, topic: bool = False) -> float | None:
+        """The P(favor) + P(against) a direction needs on this route (None: the most probable label).
+        A topic (tariffs) is what the quote is about, not an actor it may not reach: never gated."""
+        if topic:
+            return None
         own = self.settings.relevance_thresholds
         return own[via] if via in own else DEFAULT_RELEVANCE.get(via)
 

@@ -23,6 +23,7 @@ from .targets import TargetConfig
 THRESHOLD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # None = the most probable label
 BETA = 0.5  # F-beta of directional labels: precision weighs twice recall
 MIN_ITEMS = 20  # a route with fewer dev pairs keeps the default threshold
+TOPIC_TARGETS = ("free trade",)  # free-text topics of the in-domain labels
 
 
 def _actors(config: TargetConfig) -> list[str]:
@@ -74,8 +75,8 @@ def target_swaps(examples: Sequence[Example], n: int, *, seed: int, source: str 
 def dev_route(config: TargetConfig, ex: Example) -> str:
     """The route of a labelled dev pair, from its own text and context (no article at hand)."""
     t = config.by_name.get(ex.target)
-    if t is not None and t.always:
-        return "named" if names(config, ex.target, ex.text) else "always"
+    if t is not None and t.kind == "topic" or t is None and ex.target in TOPIC_TARGETS:
+        return "topic"  # never gated (StanceModel.relevance_threshold)
     if names(config, ex.target, ex.text):
         return "named"
     if ex.context and names(config, ex.target, ex.context):
@@ -109,6 +110,7 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
         by_route[dev_route(config, e)].append((e.stance, p.stance))
     report: dict[str, dict] = {}
     chosen: dict[str, float | None] = {}
+    by_route.pop("topic", None)
     for route, rows in sorted(by_route.items()):
         gold = [g for g, _ in rows]
         scores = {t: f_beta(gold, [directed(probs, t) for _, probs in rows]) for t in THRESHOLD_GRID}

@@ -42,6 +42,7 @@ class _Item:
     targets: tuple[str, ...]
     pair: Pair | None  # text/speaker/context shared by all its targets; None: not speech
     via: tuple[str, ...] = ()  # the route of each target (stance.routes)
+    topic: tuple[bool, ...] = ()  # whether each target is a topic (tariffs), which is never gated
 
 
 def labelled(probs: dict[str, float]) -> dict[str, Any]:
@@ -59,9 +60,10 @@ def directed(probs: dict[str, float], threshold: float | None) -> str:
     return "favor" if probs["favor"] >= probs["against"] else "against"
 
 
-def stance_entry(probs: dict[str, float], via: str, model: StanceModel, *, gated: bool = True) -> dict[str, Any]:
+def stance_entry(probs: dict[str, float], via: str, model: StanceModel, *, gated: bool = True,
+                 topic: bool = False) -> dict[str, Any]:
     """{label, probs, via} of one target, the label gated by the route's relevance threshold."""
-    threshold = model.relevance_threshold(via) if gated else None
+    threshold = model.relevance_threshold(via, topic=topic) if gated else None
     return {"label": directed(probs, threshold), "probs": {k: round(v, 6) for k, v in probs.items()}, "via": via}
 
 
@@ -131,7 +133,14 @@ def quote_item(rec: dict[str, Any], config: TargetConfig, view: ArticleView, ext
                  own=config.own_targets(rec["speaker"], rec.get("speakers") or ()))
     targets = [t for t in via if article_targets or via[t] != "article"]
     pair = Pair(text=text, target="", speaker=rec["speaker"], context=context or None)
-    return _Item(rec, tuple(targets), pair, tuple(via[t] for t in targets))
+    return _Item(rec, tuple(targets), pair, tuple(via[t] for t in targets), tuple(is_topic(config, t, view.speakers) for t in targets))
+
+
+def is_topic(config: TargetConfig, target: str, speakers: Sequence[str] = ()) -> bool:
+    """A configured topic (tariffs, NAFTA), not an actor; a free-text extra target that is not a
+    speaker of the article ("free trade") counts as a topic."""
+    t = config.by_name.get(target)
+    return t.kind == "topic" if t is not None else target not in speakers
 
 
 def _windows(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
@@ -155,9 +164,9 @@ def _score_window(window: list[_Item], model: StanceModel, batch_size: int, gate
     for it in window:
         out = dict(it.record)
         out["stance"], out["sentiment"] = {}, None
-        for target, via in zip(it.targets, it.via):
+        for target, via, topic in zip(it.targets, it.via, it.topic):
             pred = next(preds)
-            out["stance"][target] = stance_entry(pred.stance, via, model, gated=gated)
+            out["stance"][target] = stance_entry(pred.stance, via, model, gated=gated, topic=topic)
             out["sentiment"] = labelled(pred.sentiment)  # the same for every pair of a quote
         out["model_version"] = model.model_version
         yield out

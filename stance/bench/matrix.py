@@ -157,7 +157,8 @@ def figures(scored: Scored, quotes: Sequence[GoldQuote], config: TargetConfig, m
 
     pred: dict[tuple[str, str], str] = {}
     for q, target, via, probs in scored.rows:
-        pred[(q.quote_id, target)] = directed(probs, model.relevance_threshold(via) if model else None)
+        threshold = model.relevance_threshold(via, topic=not is_actor(target)) if model else None
+        pred[(q.quote_id, target)] = directed(probs, threshold)
     gold = {(q.quote_id, t): g for q in quotes for t, g in q.gold.items()}
     hits = [gold.get(k, "none") == p for k, p in pred.items() if p != "none" and is_actor(k[1])]
     nones = [pred[k] != "none" for k in pred if gold.get(k, "none") == "none" and is_actor(k[1])]
