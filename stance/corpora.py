@@ -126,26 +126,37 @@ def load_newsmtsc(split: str, *, root: Path | None = None, variant: str = "rw",
 REALNEWS = REPO_ROOT / "annotations" / "realnews" / "quotes.jsonl"
 
 
-def load_realnews(split: str, *, path: Path | None = None) -> list[Example]:
-    """The real-news quotes of one split (`annotations/realnews/`): a stance example per labelled
-    target (source `realnews-tariffs` for tariffs, `realnews-actor` for the rest) and one sentiment
-    example per quote. Spans that are not speech are left out."""
+def realnews_quotes(split: str, *, path: Path | None = None) -> list[LabeledQuote]:
+    """The speech quotes of one split of the real-news set (`annotations/realnews/`) as labelled
+    quotes (targets it does not list are `none` by the set's convention, see its README)."""
     path = path or REALNEWS
     if not path.is_file():
         return []
-    out: list[Example] = []
+    out: list[LabeledQuote] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
         if row.get("split") != split or not row.get("speech"):
             continue
-        common = dict(text=row["text"], speaker=row.get("speaker"), context=row.get("paragraph") or None)
-        for target, label in (row.get("targets") or {}).items():
-            kind = "tariffs" if target == "tariffs" else "actor"
-            out.append(Example(target=target, stance=label, source=f"realnews-{kind}", **common))
-        if row.get("sentiment"):
-            out.append(Example(target="", sentiment=row["sentiment"], source="realnews-sentiment", **common))
+        stance = dict(row.get("targets") or {})
+        out.append(LabeledQuote(quote_id=row["id"], text=row["text"], context=row.get("paragraph") or "",
+                                speaker=row.get("speaker"), targets=tuple(stance), stance=stance,
+                                sentiment=row.get("sentiment"), source=str(path), article=row.get("article")))
+    return out
+
+
+def load_realnews(split: str, *, path: Path | None = None) -> list[Example]:
+    """Examples of one split of the real-news set: a stance example per labelled target (source
+    `realnews-tariffs` for tariffs, `realnews-actor` for the rest), one sentiment example per quote."""
+    out: list[Example] = []
+    for q in realnews_quotes(split, path=path):
+        common = dict(text=q.text, speaker=q.speaker, context=q.context or None)
+        for target, label in q.stance.items():
+            out.append(Example(target=target, stance=label, source=f"realnews-{'tariffs' if target == 'tariffs' else 'actor'}",
+                               **common))
+        if q.sentiment:
+            out.append(Example(target="", sentiment=q.sentiment, source="realnews-sentiment", **common))
     return out
 
 

@@ -24,7 +24,8 @@ import yaml
 
 from .annotations import LabeledQuote, load_annotations
 from .evaluation import benchmark_sets, evaluate, input_ablation, tfidf_baseline
-from .corpora import Example, from_labeled, load_newsmtsc, load_semeval, load_vast, split_labeled, subsample
+from .corpora import (Example, from_labeled, load_newsmtsc, load_semeval, load_vast, realnews_quotes, split_labeled,
+                      subsample)
 from .errors import ConfigError
 from .finetune import calibrate, fit
 from .model import Settings, current_model_path, default_model_path, load_model, new_model
@@ -143,6 +144,18 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
         data.indomain_dev = subsample(from_labeled(held) + hard_negatives(held, config, per_quote=per_quote, seed=seed),
                                       d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
+    if d["realnews"]["path"]:
+        kept, held = split_labeled(realnews_quotes("train", path=Path(d["realnews"]["path"])),
+                                   percent=d["realnews"]["dev_percent"], salt="dev")
+        per_quote = d["realnews"]["negatives"]
+        config = load_targets()
+        data.train += (from_labeled(kept, source="realnews")
+                       + hard_negatives(kept, config, per_quote=per_quote, seed=seed, source="realnews-neg")
+                       ) * d["realnews"]["repeat"]
+        real_dev = from_labeled(held, source="realnews") + hard_negatives(held, config, per_quote=per_quote, seed=seed,
+                                                                          source="realnews-neg")
+        data.indomain_dev += real_dev
+        data.dev += real_dev
     if d["indomain"]["test"]:
         data.test = from_labeled(load_annotations(d["indomain"]["test"]))
     return data

@@ -1,0 +1,68 @@
+"""Training for the relevance decision: hard negatives, target swaps, thresholds chosen on dev."""
+
+from __future__ import annotations
+
+from stance.annotations import LabeledQuote
+from stance.corpora import Example
+from stance.model import SHIPPED_MODEL, load_model
+from stance.negatives import THRESHOLD_GRID, choose_thresholds, f_beta, hard_negatives, target_swaps
+from stance.targets import load_targets
+
+CONFIG = load_targets()
+
+
+def quote(i: int, text: str, speaker: str, stance: dict[str, str], article: str = "a1") -> LabeledQuote:
+    return LabeledQuote(quote_id=f"q{i}", text=text, context=f"“{text},” {speaker} said.", speaker=speaker,
+                        targets=tuple(stance), stance=stance, sentiment="negative", source="test", article=article)
+
+
+QUOTES = [
+    quote(0, "Beijing has cheated on every deal", "Donald Trump", {"tariffs": "none", "China": "against"}),
+    quote(1, "Washington is bullying the world", "Wang Yi", {"tariffs": "against", "United States": "against"}),
+    quote(2, "Our farmers did wonderful work", "Anwar Ibrahim", {"tariffs": "none"}, article="a2"),
+]
+
+
+def test_hard_negatives_are_unaddressed_actors_labelled_none():
+    negs = hard_negatives(QUOTES, CONFIG, per_quote=3, seed=1)
+    assert negs and all(n.stance == "none" for n in negs)
+    by_text = {}
+    for n in negs:
+        by_text.setdefault(n.text, []).append(n.target)
+    for q in QUOTES:
+        chosen = by_text[q.text]
+        assert len(chosen) == 3 and len(set(chosen)) == 3
+        own = CONFIG.own_targets(q.speaker) | set(q.stance)
+        assert not own & set(chosen)
+        assert "tariffs" not in chosen
+    # an actor of the same article comes first: Trump's quote gets Wang Yi or the United States, not only strangers
+    assert {"Wang Yi", "United States"} & set(by_text[QUOTES[0].text])
+    assert hard_negatives(QUOTES, CONFIG, per_quote=3, seed=1) == negs  # seeded
+
+
+def test_target_swaps_pair_a_text_with_another_target():
+    items = [Example(text=f"text about topic {i}", target=f"topic {i}", stance="favor") for i in range(20)]
+    swaps = target_swaps(items, 10, seed=0)
+    assert swaps and all(s.stance == "none" and s.target != s.text.replace("text about ", "") for s in swaps)
+
+
+def test_f_beta_rewards_precision():
+    gold = ["favor", "against", "none", "none"]
+    assert f_beta(gold, gold) == 1.0
+    assert f_beta(gold, ["none"] * 4) == 0.0
+    cautious, eager = ["favor", "none", "none", "none"], ["favor", "against", "favor", "against"]
+    assert f_beta(gold, cautious) > f_beta(gold, eager)
+
+
+def test_thresholds_are_chosen_per_route_and_stored():
+    model = load_model(SHIPPED_MODEL)
+    dev = []
+    for q in QUOTES * 10:
+        dev += [Example(text=q.text, target=t, stance=lab, speaker=q.speaker, context=q.context) for t, lab in q.stance.items()]
+    dev += hard_negatives(QUOTES * 10, CONFIG, per_quote=2, seed=3)
+    report = choose_thresholds(model, dev, CONFIG)
+    assert "topic" not in report  # tariffs are never gated
+    assert report["named"]["threshold"] in THRESHOLD_GRID
+    assert model.settings.relevance_thresholds["named"] == report["named"]["threshold"]
+    assert model.relevance_threshold("named") == report["named"]["threshold"]
+    assert model.relevance_threshold("named", topic=True) is None
