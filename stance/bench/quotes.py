@@ -1,6 +1,9 @@
 """Benchmark the quote extractor on PolNeAR (gold attributions in news), beside a simple baseline.
 
-    python -m stance.bench.quotes [--split test] [--root ../shared/datasets/polnear]
+    python -m stance.bench.quotes [--split test] [--root ../shared/datasets/polnear] [--realnews FILE]
+
+Then the same systems on the real-news set (`stance.bench.speakers`: found, canonical speaker
+right, quote + speaker, non-speech spans left without a speaker), in the same run.
 
 Gold quotes are the attributions whose Content span contains a quotation mark. A predicted quote
 (a span with a speaker; spans we call "not speech" are left out) is matched to a gold Content:
@@ -213,10 +216,19 @@ def main() -> None:
     ap.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     ap.add_argument("--split", default="test", choices=("train", "dev", "test"))
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--realnews", type=Path, default=None, help="real-news quotes (default: annotations/realnews)")
+    ap.add_argument("--realnews-split", default=None, choices=("train", "test"), help="one split only (default: all)")
     args = ap.parse_args()
     if not (args.root / args.split / "attributions").is_dir():
         raise SystemExit(f"PolNeAR not found under {args.root} (pass --root)")
+    print(f"PolNeAR {args.split}")
     print(format_table(run(args.root.resolve(), args.split, args.limit)))
+    from . import speakers
+
+    path = args.realnews or speakers.REALNEWS
+    if path.is_file():
+        print(f"\nreal news ({path.name}{', ' + args.realnews_split if args.realnews_split else ''})")
+        print(speakers.format_table(speakers.run(path, args.realnews_split)))
 
 
 if __name__ == "__main__":

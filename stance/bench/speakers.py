@@ -1,0 +1,104 @@
+"""Quotes and canonical speakers on real news from many outlets (`annotations/realnews/quotes.jsonl`).
+
+Each article of the set is rebuilt from the paragraphs kept for it (in page order, its headline
+first when known) and run through the extractor. A gold quote is *found* when a predicted quote
+overlaps its span; its *speaker is right* when the predicted canonical speaker equals the gold one
+(a group: the same members). *Quote + speaker* is both, over all gold speech quotes. Spans that are
+not speech ("Phase One", a programme title) should come out without a speaker. The baseline takes
+quote marks and the words beside the nearest "said"/"says" (`stance.bench.quotes`) and is right
+when those words hold the gold speaker's family name.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from ..articles import make_article
+from ..pipeline import extract_article
+from ..roster import load_roster
+from .quotes import predict_baseline
+
+REALNEWS = Path(__file__).resolve().parents[2] / "annotations" / "realnews" / "quotes.jsonl"
+
+
+def rebuild(rows: list[dict]) -> tuple[str, list[tuple[dict, int, int]]]:
+    """The article text from its kept paragraphs, and each gold record with its span in that text."""
+    paras: dict[int, str] = {}
+    for r in sorted(rows, key=lambda r: r["paragraph_index"]):
+        paras.setdefault(r["paragraph_index"], r["paragraph"])
+    title = next((r["title"] for r in rows if r.get("title")), None)
+    text, offsets = (f"{title}\n\n" if title else ""), {}
+    for index, para in paras.items():
+        offsets[index] = len(text)
+        text += para + "\n\n"
+    spans = []
+    for r in rows:
+        at = r["paragraph"].find(r["text"])
+        start = offsets[r["paragraph_index"]] + at
+        spans.append((r, start, start + len(r["text"])))
+    return text, spans
+
+
+def _members(name: str | None) -> frozenset[str]:
+    return frozenset(p.strip() for p in (name or "").replace(",", " and ").split(" and ") if p.strip())
+
+
+def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, float]]:
+    """Counts per system: speech quotes, found, speaker right, both; non-speech spans left without a speaker."""
+    roster = load_roster()
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if split is None or row["split"] == split:
+                by_article[row["article"]].append(row)
+    results = {}
+    for system in ("baseline", "stance"):
+        c = {"articles": len(by_article), "speech": 0, "found": 0, "speaker_right": 0, "non_speech": 0,
+             "non_speech_no_speaker": 0}
+        t0 = time.perf_counter()
+        for name, rows in by_article.items():
+            text, spans = rebuild(rows)
+            if system == "stance":
+                art = make_article(text, source=name, article_id=name)
+                preds = [(q.start, q.end, q.speaker, q.speakers) for q in extract_article(art, roster=roster)]
+            else:
+                preds = [(p.span[0], p.span[1], p.speaker, ()) for p in predict_baseline(text)]
+            for r, s, e in spans:
+                hit = next((p for p in preds if p[0] < e and s < p[1]), None)
+                if not r["speech"]:
+                    c["non_speech"] += 1
+                    c["non_speech_no_speaker"] += hit is None or not hit[2]
+                    continue
+                if not r.get("speaker"):
+                    continue
+                c["speech"] += 1
+                if hit is None or not hit[2]:
+                    continue
+                c["found"] += 1
+                if system == "stance":
+                    right = hit[2] == r["speaker"] or (r.get("speaker_type") == "group"
+                                                       and _members(r["speaker"]) == frozenset(hit[3]))
+                else:
+                    right = r["speaker"].split()[-1].lower() in hit[2].lower().split()
+                c["speaker_right"] += right
+        c["seconds"] = round(time.perf_counter() - t0, 1)
+        results[system] = c
+    return results
+
+
+def format_table(results: dict[str, dict[str, float]]) -> str:
+    rows = [f"{'system':10} {'found':>7} {'speaker right (of found)':>25} {'quote + speaker':>16} "
+            f"{'non-speech left without speaker':>32}"]
+    for name, c in results.items():
+        found = c["found"] / c["speech"] if c["speech"] else 0
+        right = c["speaker_right"] / c["found"] if c["found"] else 0
+        both = c["speaker_right"] / c["speech"] if c["speech"] else 0
+        ns = c["non_speech_no_speaker"] / c["non_speech"] if c["non_speech"] else 0
+        rows.append(f"{name:10} {100 * found:7.1f} {100 * right:25.1f} {100 * both:16.1f} {100 * ns:32.1f}")
+    c = next(iter(results.values()))
+    rows.append(f"{c['articles']} articles, {c['speech']} attributed speech quotes, {c['non_speech']} non-speech spans")
+    return "\n".join(rows)
