@@ -3,7 +3,8 @@
     python scripts/agreement.py [--disagreements OUT.jsonl]
 
 Compares `annotations/realnews/quotes.jsonl` (split test, the first annotators) with
-`annotations/realnews/second/test_a2.jsonl` (the second annotator, same quotes and targets):
+`annotations/realnews/second/test_a2*.jsonl` (the second annotator, same quotes and targets), the
+first annotators' labels as written (before adjudication, `first_labels`):
 Cohen's kappa and Krippendorff's alpha (nominal) per target kind (tariffs, actors) and for
 sentiment, and raw agreement. `--disagreements` writes every pair the two labelled differently.
 """
@@ -19,7 +20,7 @@ from sklearn.metrics import cohen_kappa_score
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST = REPO / "annotations" / "realnews" / "quotes.jsonl"
-SECOND = REPO / "annotations" / "realnews" / "second" / "test_a2.jsonl"
+SECOND = REPO / "annotations" / "realnews" / "second"
 
 
 def rows(path: Path) -> list[dict]:
@@ -39,26 +40,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--disagreements", type=Path, default=None)
     args = ap.parse_args(argv)
     first = {r["id"]: r for r in rows(FIRST) if r["split"] == "test"}
+    adjudicated = {(r["id"], r["field"]) for path in sorted(SECOND.glob("adjudicated*.jsonl")) for r in rows(path)}
     pairs = {"tariffs": ([], []), "actors": ([], []), "sentiment": ([], [])}
     diffs = []
-    for r2 in rows(SECOND):
+    seconds = [r for path in sorted(SECOND.glob("test_a2*.jsonl")) for r in rows(path)]
+    for r2 in seconds:
         r1 = first[r2["id"]]
+        orig = r1.get("first_labels") or {}
         for target, lab2 in r2["targets"].items():
-            lab1 = r1["targets"][target]
+            lab1 = orig.get(target, r1["targets"][target])
             kind = "tariffs" if target == "tariffs" else "actors"
             pairs[kind][0].append(lab1)
             pairs[kind][1].append(lab2)
-            if lab1 != lab2:
+            if lab1 != lab2 and (r2["id"], target) not in adjudicated:
                 diffs.append({"id": r2["id"], "field": target, "first": lab1, "second": lab2})
-        pairs["sentiment"][0].append(r1["sentiment"])
+        s1 = orig.get("sentiment", r1["sentiment"])
+        pairs["sentiment"][0].append(s1)
         pairs["sentiment"][1].append(r2["sentiment"])
-        if r1["sentiment"] != r2["sentiment"]:
-            diffs.append({"id": r2["id"], "field": "sentiment", "first": r1["sentiment"], "second": r2["sentiment"]})
+        if s1 != r2["sentiment"] and (r2["id"], "sentiment") not in adjudicated:
+            diffs.append({"id": r2["id"], "field": "sentiment", "first": s1, "second": r2["sentiment"]})
     print(f"{'kind':10} {'pairs':>6} {'agree':>6} {'kappa':>6} {'alpha':>6}")
     for kind, (a, b) in pairs.items():
         agree = sum(x == y for x, y in zip(a, b)) / len(a)
         print(f"{kind:10} {len(a):>6} {agree:>6.3f} {cohen_kappa_score(a, b):>6.3f} {alpha(a, b):>6.3f}")
-    print(f"{len(diffs)} disagreements")
+    print(f"{len(seconds)} quotes labelled twice; {len(diffs)} disagreements not yet adjudicated")
     if args.disagreements:
         args.disagreements.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in diffs), encoding="utf-8")
     return 0

@@ -30,8 +30,27 @@ from stance.records import stable_id  # noqa: E402
 RAW = REPO / "annotations" / "realnews" / "raw"
 OUT = REPO / "annotations" / "realnews" / "quotes.jsonl"
 BLOCKED = REPO.parent / "shared" / "tools" / "blocked.py"
+SECOND = REPO / "annotations" / "realnews" / "second"
 KEYS = ("id", "split", "url", "outlet", "date", "title", "article", "paragraph_index", "paragraph", "text", "speech",
-        "speaker", "speaker_type", "speaker_mention", "targets", "sentiment", "annotator", "notes")
+        "speaker", "speaker_type", "speaker_mention", "targets", "sentiment", "annotator", "notes", "first_labels")
+
+
+def adjudicate(records: list[dict]) -> int:
+    """Apply the adjudicator's labels (second/adjudicated*.jsonl) where the two annotators differed;
+    the first annotator's label is kept in `first_labels` for the agreement figures."""
+    rulings = [json.loads(line) for path in sorted(SECOND.glob("adjudicated*.jsonl"))
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_id = {r["id"]: r for r in records}
+    for rule in rulings:
+        rec = by_id[rule["id"]]
+        first = rec.setdefault("first_labels", {})
+        if rule["field"] == "sentiment":
+            first.setdefault("sentiment", rec["sentiment"])
+            rec["sentiment"] = rule["label"]
+        else:
+            first.setdefault(rule["field"], rec["targets"][rule["field"]])
+            rec["targets"][rule["field"]] = rule["label"]
+    return len(rulings)
 
 
 def problems(rec: dict) -> list[str]:
@@ -118,11 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         for a in fresh:
             split[a] = side
         in_test += len(fresh) * (side == "test")
-    out = []
     for r in kept:
         r["id"] = stable_id("realnews", r["url"], r["paragraph_index"], r["text"])
         r["split"] = split[r["article"]]
-        out.append({k: r.get(k) for k in KEYS})
+    print(f"{adjudicate(kept)} adjudicated labels applied", file=sys.stderr)
+    out = [{k: r.get(k) for k in KEYS} for r in kept]
     counts = Counter((r["split"], r["speech"]) for r in out)
     arts = Counter(split.values())
     print(f"articles: {dict(arts)}; records (split, speech): {dict(counts)}; "
