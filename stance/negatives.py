@@ -132,3 +132,33 @@ def _pair(e: Example):
 
     return Pair(text=e.text, target=e.target, speaker=e.speaker, context=e.context)
 
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Choose the relevance thresholds of a trained model again on its config's dev split and store
+    them in its model.json (weights, temperatures and model_version unchanged)."""
+    import argparse
+    import json
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from .model import SETTINGS_FILE, load_model
+    from .targets import load_targets
+    from .training import DEFAULT_CONFIG, build_base_data, load_config, parse_sets
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("model", type=Path, help="checkpoint folder")
+    ap.add_argument("--config", default=str(DEFAULT_CONFIG))
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = ap.parse_args(argv)
+    model = load_model(args.model)
+    model.settings.relevance_thresholds = {}
+    report = choose_thresholds(model, build_base_data(load_config(args.config, parse_sets(args.set))).indomain_dev,
+                               load_targets())
+    (args.model / SETTINGS_FILE).write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
+    load_model(args.model)  # still loads: the version fingerprint does not cover the thresholds
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
