@@ -11,7 +11,7 @@ from stance.annotations import load_annotations
 from stance.errors import LabelStudioError
 from stance.labelstudio.client import connect, pull, push
 from stance.labelstudio.corrections import FIXED_ATTRIBUTIONS
-from stance.labelstudio.server import free_port, server_status, start_server
+from stance.labelstudio.server import default_data_dir, free_port, server_status, start_server
 from ls_helpers import choice, other_speaker, seed_rows, stance, write_roster, write_scores
 
 pytestmark = pytest.mark.labelstudio
@@ -35,6 +35,10 @@ def test_server_listens_on_loopback_only_and_reports_status(label_studio):
     assert status["healthy"] and status["pid"] == label_studio["pid"]
     again = start_server(data_dir=label_studio["data_dir"], port=label_studio["port"])
     assert again["pid"] == label_studio["pid"]  # already running: reused, not started twice
+    assert status["login_file"] == str(label_studio["data_dir"] / "server.json")
+    if not server_status(data_dir=default_data_dir())["running"]:  # no server of the user's own in the default folder
+        found = server_status()  # without --data-dir: the newest started server that runs
+        assert found["pid"] == label_studio["pid"] and found["data_dir"] == str(label_studio["data_dir"])
 
 
 def test_a_busy_port_fails_clearly(label_studio, tmp_path):

@@ -40,7 +40,11 @@ def server_start(
         state = start_server(data_dir=data_dir, port=port, venv=venv, timeout=timeout)
     except StanceError as exc:
         fail(exc)
-    typer.echo(f"Label Studio runs at {state['url']} (pid {state['pid']}, user {state['user']})", err=True)
+    from ..labelstudio.server import STATE_FILE, default_data_dir
+
+    folder = Path(data_dir or default_data_dir()).absolute()
+    typer.echo(f"Label Studio runs at {state['url']} (pid {state['pid']}). Log in as {state['user']}; the "
+               f"password is the 'password' field of {folder / STATE_FILE}", err=True)
     typer.echo(f"export {LS_URL_ENV}={state['url']}\nexport {LS_KEY_ENV}={state['token']}")
 
 

@@ -128,13 +128,46 @@ def pid_alive(pid: int) -> bool:
     return b"label-studio" in cmdline or b"label_studio" in cmdline
 
 
+REGISTRY_FILE = "servers.txt"  # under stance_home(): data folders of servers started, newest last
+
+
+def remember(data_dir: Path) -> None:
+    """Note a started server's data folder, so `status` and `stop` find it without --data-dir."""
+    home = stance_home()
+    home.mkdir(parents=True, exist_ok=True)
+    known = [d for d in known_data_dirs() if d != data_dir] + [data_dir]
+    with atomic_open(home / REGISTRY_FILE) as fh:
+        fh.write("".join(f"{d}\n" for d in known[-20:]))
+
+
+def known_data_dirs() -> list[Path]:
+    path = stance_home() / REGISTRY_FILE
+    return [Path(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] \
+        if path.is_file() else []
+
+
+def find_data_dir(data_dir: Path | None) -> Path:
+    """The given folder; else the default one when its server runs; else the newest started server
+    that still runs; else the default folder."""
+    if data_dir is not None:
+        return Path(data_dir)
+    for candidate in (default_data_dir(), *reversed(known_data_dirs())):
+        state = read_state(candidate)
+        if state is not None and pid_alive(state["pid"]):
+            return candidate
+    return default_data_dir()
+
+
 def server_status(*, data_dir: Path | None = None) -> dict[str, Any]:
-    """The recorded server (url, port, pid, user, token) with `running` and `healthy` flags."""
-    state = read_state(Path(data_dir or default_data_dir()))
+    """The recorded server (url, port, pid, user, token, data_dir) with `running` and `healthy` flags;
+    without `data_dir`, the running server found by `find_data_dir`."""
+    data_dir = find_data_dir(data_dir)
+    state = read_state(data_dir)
     if state is None:
         return {"running": False, "healthy": False}
     running = pid_alive(state["pid"])
-    return {**state, "running": running, "healthy": running and health(state["url"])}
+    return {**state, "data_dir": str(data_dir), "login_file": str(data_dir / STATE_FILE), "running": running,
+            "healthy": running and health(state["url"])}
 
 
 def base_env(data_dir: Path) -> dict[str, str]:
@@ -214,6 +247,7 @@ def start_server(*, data_dir: Path | None = None, port: int = DEFAULT_PORT, venv
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     state.update(pid=proc.pid, password=password, started_at=time.time())
     write_state(data_dir, state)
+    remember(data_dir)
     wait_healthy(proc, state, timeout)
     return {**state, "running": True, "healthy": True}
 
@@ -268,7 +302,7 @@ def _reaped(pid: int) -> bool:
 
 def stop_server(*, data_dir: Path | None = None) -> bool:
     """Stop the recorded server; True if one was running. The data and state stay for a restart."""
-    data_dir = Path(data_dir or default_data_dir())
+    data_dir = find_data_dir(data_dir)
     state = read_state(data_dir)
     if state is None or not pid_alive(state["pid"]):
         return False
