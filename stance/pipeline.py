@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,11 +72,12 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     for para, doc in zip(paras, nlp.pipe(p.text for p in paras)):
         idxs = by_para.get(para.index, [])
         ranges = Ranges((spans[i].start, spans[i].end) for i in idxs)
-        for sent in doc.sents:
+        sents = SentenceIndex(doc, para.start)
+        for sent in sents.all:
             att.read_sentence(sent, para.start, ranges)
         for i in idxs:
             sp = spans[i]
-            decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed)
+            decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed, sents)
             if decided[i][0].speaker is not None and decided[i][1] != "headline":
                 last_attributed = i
     _share_along_chains(spans, decided)
@@ -84,9 +86,32 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
 
 
+class SentenceIndex:
+    """The sentences of a paragraph's parse with their article offsets, found by bisection: a
+    paragraph of a thousand quotes must not walk all its sentences for each quote."""
+
+    def __init__(self, doc: Any, base: int) -> None:
+        self.all = list(doc.sents)
+        self.starts = [base + s.start_char for s in self.all]
+        self.ends = [base + s.end_char for s in self.all]
+
+    def around(self, start: int, end: int) -> list[Any]:
+        """Sentences overlapping [start - 1, end + 1], then lower-case ones starting within 3
+        characters after `end` ('..." a narrator asks.' parsed as its own sentence)."""
+        hi = bisect_left(self.starts, end + 1)
+        lo = hi
+        while lo > 0 and self.ends[lo - 1] > start - 1:
+            lo -= 1
+        out = self.all[lo:hi]
+        for k in range(bisect_left(self.starts, end), bisect_right(self.starts, end + 3)):
+            if self.all[k][0].is_lower and self.all[k] not in out:
+                out.append(self.all[k])
+        return out
+
+
 def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[Span], i: int,
             decided: list[tuple[Attribution, str]], att: Attributor, ranges: list[tuple[int, int]],
-            last: int | None) -> tuple[Attribution, str]:
+            last: int | None, sentences: SentenceIndex) -> tuple[Attribution, str]:
     none = Attribution(None, None, None, "none")
     if sp.nested_in is not None:
         return replace(none, how="nested"), "nested"
@@ -96,9 +121,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     if _is_term(article, sp):
         return replace(none, how="term"), "term"
     form = "unclosed" if sp.unclosed else quote_form(article.clean, para, sp)
-    sents = [s for s in doc.sents if para.start + s.start_char < sp.end + 1 and para.start + s.end_char > sp.start - 1]
-    after = [s for s in doc.sents if 0 <= para.start + s.start_char - sp.end <= 3 and s[0].is_lower]
-    sents += [s for s in after if s not in sents]  # '..." a narrator asks.' parsed as its own sentence
+    sents = sentences.around(sp.start, sp.end)
     found = att.from_cue(sp, sents, para.start, ranges)
     if found is None or found.speaker is None:
         found = _dash_signature(article, att, sp) or _message_from(article, para, doc, att, sp) or found

@@ -188,12 +188,24 @@ class Attributor:
         self.sentence_no = 0
         self.sentence_at: dict[int, int] = {}  # article offset of a sentence start -> its number
         self._cues: dict[tuple, tuple[list[Any], list[int], list[Any]]] = {}  # per paragraph: tokens, offsets, cues
+        self._ents: tuple[Any, list[Any], list[int]] | None = None  # the last doc, its entities and their starts
+
+    def ents(self, doc: Any, start: int = 0, end: int | None = None) -> list[Any]:
+        """The entities of `doc` between token `start` and `end`: `doc.ents` is rebuilt on every
+        access, so a paragraph of many sentences reads it once, not once per sentence or quote."""
+        if self._ents is None or self._ents[0] is not doc:
+            ents = list(doc.ents)
+            self._ents = (doc, ents, [e.start for e in ents])
+        _, ents, starts = self._ents
+        return ents[bisect_left(starts, start):bisect_left(starts, len(doc) if end is None else end)]
 
     def read_sentence(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
         """Record the people and bodies a sentence mentions (outside quotes) and resolve its pronoun subject."""
         self.sentence_no += 1
         self.sentence_at[base + sent.start_char] = self.sentence_no
-        for ent in sent.ents:
+        for ent in self.ents(sent.doc, sent.start, sent.end):
+            if ent.end > sent.end:
+                continue
             if _inside(ent[0], base, ranges):
                 continue
             subj = ent.root.dep_ in SUBJECT_DEPS or (ent.root.dep_ in ("appos", "compound", "conj")
@@ -302,15 +314,16 @@ class Attributor:
             mtoks = _mention_tokens(subj, base, ranges)
             mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
             # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
-            persons = [e.text for e in subj.doc.ents if e.label_ == "PERSON"
-                       and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
+            persons = [e.text for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1) if e.label_ == "PERSON"
+                       and e.end <= mtoks[-1].i + 1
                        and not (e.root.dep_ in ("compound", "poss") and e.root.head.i > e.root.i
                                 and e.root.head.ent_type_ != "PERSON")]
             if not persons:  # "Former secretary of state ..., Hillary Clinton, said": the apposed name
-                persons = [e.text for c in subj.children if c.dep_ == "appos" for e in subj.doc.ents
+                persons = [e.text for c in subj.children if c.dep_ == "appos"
+                           for e in self.ents(subj.doc, max(0, c.i - 10), c.i + 1)
                            if e.label_ == "PERSON" and e.start <= c.i < e.end]
-            orgs = any(e.label_ in ("ORG", "GPE", "NORP") and mtoks[0].i <= e.start and e.end <= mtoks[-1].i + 1
-                       for e in subj.doc.ents)
+            orgs = any(e.label_ in ("ORG", "GPE", "NORP") and e.end <= mtoks[-1].i + 1
+                       for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1))
             plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
             who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
                                     pronoun_position=subj.i == subj.sent.start and subj.text == "He")
