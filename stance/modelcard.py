@@ -44,14 +44,19 @@ def model_card(metrics: dict[str, Any], cfg: dict[str, Any], decision: dict[str,
     for name, res in metrics["benchmarks"].items():
         lines.append(f"- {name} (test): ECE {res['ece_uncalibrated']} -> {res['ece_calibrated']}")
     if metrics.get("relevance_thresholds"):
-        lines += ["", "## Relevance thresholds (stance.negatives; chosen on in-domain dev by F0.5 of directional labels)", "",
+        lines += ["", "## Relevance thresholds (stance.negatives, chosen on the dev split)", "",
+                  "Named and referred targets: the threshold with the best F0.5 of directional labels. Context and",
+                  "article targets (the quote does not reach them): the lowest threshold whose dev directions are",
+                  "at least 80 % right and give at most 5 % of the gold-none pairs a direction; 1.01 = none does,",
+                  "so that route gets no direction.", "",
                   "A direction (favor / against) is given only when P(favor) + P(against) reaches the threshold",
                   "of the route by which the quote reaches the target (`none` = the most probable label).", ""]
         for route, r in metrics["relevance_thresholds"].items():
             if "threshold" in r:
                 lines.append(f"- {route}: {r['threshold'] if r['threshold'] is not None else 'most probable label'} "
                              f"(dev pairs {r['n']}, directional {r['directional']}; F0.5 {r['f05']} vs "
-                             f"{r['f05_argmax']} with the most probable label)")
+                             f"{r['f05_argmax']} with the most probable label; false stance "
+                             f"{r.get('false_stance', '-')} vs {r.get('false_stance_argmax', '-')})")
             else:
                 lines.append(f"- {route}: default {r['kept_default']} (dev pairs {r['n']}: too few to choose)")
     if metrics.get("input_ablation"):

@@ -5,7 +5,11 @@ labelled quote with actors it does not address (other actors of its article firs
 people and countries), labelled `none`, and pairs VAST comments with the topic of another
 comment (`none`). After training, `choose_thresholds` picks per route (`stance.routes`) the
 relevance P(favor) + P(against) a direction needs, on the dev split, by F0.5 of the directional
-labels: a wrong direction in the matrix costs more than a missed one.
+labels (a wrong direction in the matrix costs more than a missed one). On the routes where the
+quote itself does not reach the target (context, article) a direction must be trustworthy: the
+lowest threshold whose dev directions are at least MIN_PRECISION right (at least MIN_DIRECTIONS of
+them) and give at most MAX_FALSE_STANCE of the route's gold-`none` pairs a direction; when none
+does, NEVER (no direction on that route; the probabilities are still written).
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from collections.abc import Sequence
 from .annotations import LabeledQuote
 from .corpora import Example
 from .model import StanceModel
-from .routes import names
+from .routes import ADDRESSED, names
 from .targets import TargetConfig
 
 THRESHOLD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # None = the most probable label
 BETA = 0.5  # F-beta of directional labels: precision weighs twice recall
 MIN_ITEMS = 20  # a route with fewer dev pairs keeps the default threshold
+MAX_FALSE_STANCE = 0.05  # share of a route's gold-none dev pairs a threshold may give a direction
+MIN_PRECISION, MIN_DIRECTIONS = 0.8, 5  # what a direction on an unaddressed route must show on dev
+NEVER = 1.01  # a threshold above any probability: no direction on that route
 TOPIC_TARGETS = ("free trade",)  # free-text topics of the in-domain labels
 
 
@@ -95,6 +102,18 @@ def f_beta(gold: Sequence[str], pred: Sequence[str], beta: float = BETA) -> floa
     return (1 + beta ** 2) * precision * recall / (beta ** 2 * precision + recall)
 
 
+def _precision(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """Share of the directional labels that gold confirms (0 with fewer than MIN_DIRECTIONS of them)."""
+    made = [(g, p) for g, p in zip(gold, pred) if p != "none"]
+    return sum(g == p for g, p in made) / len(made) if len(made) >= MIN_DIRECTIONS else 0.0
+
+
+def false_stance(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """Share of the gold-`none` pairs given a direction."""
+    nones = [p for g, p in zip(gold, pred) if g == "none"]
+    return sum(p != "none" for p in nones) / len(nones) if nones else 0.0
+
+
 def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: TargetConfig, *,
                       batch_size: int = 64) -> dict[str, dict]:
     """Per route, the relevance threshold with the best F0.5 on dev (ties: the lower threshold);
@@ -117,10 +136,19 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
         if len(rows) < MIN_ITEMS or not any(g != "none" for g in gold):
             report[route] = {"n": len(rows), "kept_default": model.relevance_threshold(route)}
             continue
-        best = max(THRESHOLD_GRID, key=lambda t: (round(scores[t], 4), -(t or 0)))
+        false = {t: false_stance(gold, [directed(probs, t) for _, probs in rows]) for t in THRESHOLD_GRID}
+        if route in ADDRESSED:
+            best = max(THRESHOLD_GRID, key=lambda t: (round(scores[t], 4), -(t or 0)))
+        else:
+            trusted = [t for t in THRESHOLD_GRID if false[t] <= MAX_FALSE_STANCE
+                       and _precision(gold, [directed(probs, t) for _, probs in rows]) >= MIN_PRECISION]
+            best = min(trusted, key=lambda t: t or 0) if trusted else NEVER
+        scores.setdefault(best, f_beta(gold, [directed(probs, best) for _, probs in rows]))
+        false.setdefault(best, false_stance(gold, [directed(probs, best) for _, probs in rows]))
         chosen[route] = best
         report[route] = {"n": len(rows), "directional": sum(g != "none" for g in gold), "threshold": best,
-                         "f05": round(100 * scores[best], 2), "f05_argmax": round(100 * scores[None], 2)}
+                         "f05": round(100 * scores[best], 2), "f05_argmax": round(100 * scores[None], 2),
+                         "false_stance": round(false[best], 3), "false_stance_argmax": round(false[None], 3)}
     model.settings.relevance_thresholds = {**model.settings.relevance_thresholds, **chosen}
     if "named" in chosen:
         model.settings.relevance_thresholds.setdefault("referred", chosen["named"])
