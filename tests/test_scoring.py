@@ -13,7 +13,7 @@ from stance.io import read_jsonl
 from stance.model import SHIPPED_MODEL, load_model
 from stance.records import Quote
 from stance.report import read_scores
-from stance.scoring import classify_file, directed, score_paths, score_quotes
+from stance.scoring import classify_file, directed, is_topic, score_paths, score_quotes
 from stance.routes import ROUTES
 from stance.targets import load_targets, targets_for
 
@@ -58,11 +58,12 @@ def test_every_quote_scored_in_input_order(model):
         assert list(rec["stance"])[:len(listed)] == listed  # then targets the quote points at ("they")
         assert all(rec["stance"][t]["via"] == "referred" for t in list(rec["stance"])[len(listed):])
         assert q["speaker"] not in rec["stance"]
-        for scored in rec["stance"].values():
+        for target, scored in rec["stance"].items():
             assert set(scored["probs"]) == set(STANCE_LABELS)
             assert sum(scored["probs"].values()) == pytest.approx(1, abs=1e-4)
             assert scored["via"] in ROUTES
-            assert scored["label"] == directed(scored["probs"], model.relevance_threshold(scored["via"]))
+            threshold = model.relevance_threshold(scored["via"], topic=is_topic(config, target, speakers))
+            assert scored["label"] == directed(scored["probs"], threshold)
         assert set(rec["sentiment"]["probs"]) == set(SENTIMENT_LABELS)
         assert sum(rec["sentiment"]["probs"].values()) == pytest.approx(1, abs=1e-4)
     assert "Wang Yi" in out[0]["stance"] and "Marco Rubio" in out[1]["stance"]  # speakers toward each other
