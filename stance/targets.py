@@ -46,6 +46,7 @@ class Target:
     always: bool = False
     case_sensitive: bool = True
     country: str | None = None  # persons: their roster country
+    demonyms: tuple[str, ...] = ()
 
 
 def _pattern(forms: Iterable[str], case_sensitive: bool) -> re.Pattern[str] | None:
@@ -128,7 +129,17 @@ class TargetConfig:
             entry = self.roster.get(name)
             if self.exclude_speaker_country and entry is not None and entry.country:
                 own.add(self.canonical(entry.country) or entry.country)
+            elif self.exclude_speaker_country and entry is None:
+                own.update(self.named_country(name))
         return own
+
+    def named_country(self, speaker: str) -> set[str]:
+        """The country a speaker outside the roster names itself by: "Indian Ministry of External
+        Affairs", "China's Ministry of Commerce", "the Japanese government" (a body speaks for it)."""
+        found = {n for n in self.mentioned(speaker) if self.by_name[n].kind == "actor"}
+        first = speaker.replace("The ", "", 1).split()[:1]
+        found.update(t.name for t in self.targets if first and first[0] in t.demonyms)
+        return found
 
 
 def _field(quote: Quote | Mapping[str, Any], key: str) -> Any:
@@ -195,6 +206,7 @@ def _parse_entry(i: int, entry: Any, p: Path) -> Target:
     for demonym in entry.get("demonyms") or ():
         aliases += [f"{demonym} {noun}" for noun in GOVERNMENT_NOUNS]
     return Target(name=name, kind=kind, aliases=tuple(dict.fromkeys(aliases)), exclude=tuple(entry.get("exclude") or ()),
+                  demonyms=tuple(entry.get("demonyms") or ()),
                   always=entry.get("always", False), case_sensitive=entry.get("case_sensitive", True))
 
 

@@ -136,3 +136,13 @@ def test_custom_config_is_used(tmp_path):
     cfg = load_targets(path)
     got = targets_for(quote("The Red Planet awaits.", "Elon Musk"), config=cfg)
     assert got[0] == "steel" and "Mars" in got and "tariffs" not in got
+
+
+def test_a_body_outside_the_roster_is_not_scored_toward_the_country_it_names():
+    config = load_targets()
+    q = {"text": "These actions are unfair, and India and the United States must talk.", "context": "",
+         "speaker": "Indian Ministry of External Affairs"}
+    got = targets_for(q, config=config)
+    assert "India" not in got and "United States" in got
+    assert "Japan" in config.own_targets("The Japanese government")
+    assert config.own_targets("Bank of America") == {"Bank of America"}  # an excluded phrase names no country
