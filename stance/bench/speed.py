@@ -1,6 +1,11 @@
 """Speed and memory: quote-target pairs per second and peak RSS, beside a naive baseline.
 
     python -m stance.bench.speed [--pairs 10000] [--baseline-pairs 2000] [--model DIR]
+    python -m stance.bench.speed --whole [--pairs 10000]
+
+`--whole` times whole processes as a user runs them (start-up, model load, reading and writing
+included): `stance classify` with default settings and with `--precision fp32`, beside the naive
+pipeline's process (the `pipeline` method below, its load included), on the same rows.
 
 The workload is realistic scoring: distinct news sentences (NewsMTSC, unmarked) as quotes, each
 scored toward five targets, so 10,000 pairs are 2,000 quotes (plus one sentiment pass per quote).
@@ -94,6 +99,38 @@ def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "labels": labels}
 
 
+def whole(n_pairs: int, model: str | None) -> list[dict]:
+    """Wall-clock seconds of whole processes over the same `n_pairs` rows (see the module docstring)."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="stance-speed-"))
+    rows = folder / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"text": p.text, "target": p.target, "speaker": p.speaker}) + "\n"
+                            for p in workload(n_pairs)), encoding="utf-8")
+    stance = [sys.executable, "-c", "from stance.cli import main; main()", "classify", str(rows), "-o",
+              str(folder / "out.jsonl"), "--no-progress", *(["--model", model] if model else [])]
+    runs = {"pipeline (one pair at a time)": [sys.executable, "-m", "stance.bench.speed", "--one", "pipeline",
+                                              "--pairs", str(n_pairs), *(["--model", model] if model else [])],
+            "stance classify (default)": stance,
+            "stance classify --precision fp32": [*stance, "--precision", "fp32"]}
+    out = []
+    for name, cmd in runs.items():
+        start = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            print(f"{name}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+            continue
+        note = next((line for line in done.stderr.splitlines() if line.startswith("precision:")), "")
+        out.append({"run": name, "pairs": n_pairs, "seconds": round(seconds, 1),
+                    "pairs_per_s": round(n_pairs / seconds, 1), "note": note})
+    base = out[0]["seconds"] if out and out[0]["run"].startswith("pipeline") else None
+    for r in out:
+        r["speed_up"] = round(base / r["seconds"], 2) if base else None
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pairs", type=int, default=10000)
@@ -101,7 +138,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)  # internal: measure one method and print JSON
+    ap.add_argument("--whole", action="store_true", help="time whole processes (stance classify vs the pipeline)")
     args = ap.parse_args(argv)
+    if args.whole:
+        print(f"{'run':34} {'pairs':>6} {'seconds':>8} {'pairs/s':>8} {'speed-up':>8}")
+        for r in whole(args.pairs, args.model):
+            print(f"{r['run']:34} {r['pairs']:>6} {r['seconds']:>8} {r['pairs_per_s']:>8} {r['speed_up']:>7}x  {r['note']}")
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.pairs, args.model)))
         return
