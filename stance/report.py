@@ -195,7 +195,7 @@ def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
 
     rows, cols = _axes(cells)
     grid = np.full((max(len(rows), 1), max(len(cols), 1)), np.nan)
-    fig, ax = plt.subplots(figsize=(2.6 + 0.8 * len(cols), 1.8 + 0.45 * len(rows)), dpi=120)
+    fig, ax = plt.subplots(figsize=(max(7.0, 2.6 + 0.8 * len(cols)), 2.2 + 0.45 * len(rows)), dpi=120)
     for i, speaker in enumerate(rows):
         for j, target in enumerate(cols):
             c = cells.get((speaker, target))
@@ -213,7 +213,7 @@ def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
     ax.tick_params(which="minor", length=0)
     ax.set_xlabel("target")
     ax.set_ylabel("speaker")
-    ax.set_title("Stance of each speaker toward each target: quotes in favor / against "
+    ax.set_title("Stance of each speaker toward each target: quotes in favor / against\n"
                  "(blank: no quote takes a position)", fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).set_label(
         "against  ←  (n favor − n against) / (n favor + n against)  →  favor", fontsize=8)
