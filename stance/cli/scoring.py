@@ -49,7 +49,8 @@ def score(
                                     "label every target by its most probable class."),
     article_targets: bool = typer.Option(True, "--article-targets/--no-article-targets",
                                          help="Also score the article's other speakers that a quote does not reach "
-                                              "(via 'article'; a direction needs a confident model)."),
+                                              "(via 'article'; their probabilities are written, and a direction only "
+                                              "past the model's threshold for that route: see its model card)."),
 ) -> None:
     """Extract quotes and score their stance and sentiment."""
     from ..scoring import score_paths
