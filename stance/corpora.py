@@ -153,8 +153,8 @@ def load_realnews(split: str, *, path: Path | None = None) -> list[Example]:
     for q in realnews_quotes(split, path=path):
         common = dict(text=q.text, speaker=q.speaker, context=q.context or None)
         for target, label in q.stance.items():
-            out.append(Example(target=target, stance=label, source=f"realnews-{'tariffs' if target == 'tariffs' else 'actor'}",
-                               **common))
+            kind = "tariffs" if target == "tariffs" else "actor"
+            out.append(Example(target=target, stance=label, source=f"realnews-{kind}", **common))
         if q.sentiment:
             out.append(Example(target="", sentiment=q.sentiment, source="realnews-sentiment", **common))
     return out

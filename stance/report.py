@@ -30,6 +30,7 @@ from .errors import InputError
 from .io import atomic_open, read_jsonl
 
 TOP_QUOTES = 5  # directional quotes listed per cell in the HTML page
+TOP_FINDINGS = 10  # cells summarised at the top of the page
 CONTEXT_CHARS = 400  # of the paragraph shown under a partial quote
 MAX_ROWS, MAX_COLS = 30, 25  # speakers and targets drawn in the heatmap (the CSV has all)
 MATRIX_CSV, HEATMAP_PNG, QUOTES_HTML = "matrix.csv", "heatmap.png", "quotes.html"
@@ -240,15 +241,37 @@ def _cell_html(speaker: str, target: str, c: Cell) -> str:
         f"<span class=s>{esc(str(q.get('title') or q.get('source') or q.get('article') or ''))}</span>"
         f"{_context_html(q)}</li>"
         for _, _, q in sorted(c.top, reverse=True))
-    return (f"<section><h3>{esc(speaker)} → {esc(target)}</h3><p>{c.labels['favor']} in favor, "
+    return (f"<section id='{_anchor(speaker, target)}'><h3>{esc(speaker)} → {esc(target)}</h3>"
+            f"<p>{c.labels['favor']} in favor, "
             f"{c.labels['against']} against, of {c.n} quote(s) scored toward {esc(target)}</p>"
             f"<ol>{items}</ol></section>")
 
 
+def _anchor(speaker: str, target: str) -> str:
+    return "c-" + "".join(ch if ch.isalnum() else "-" for ch in f"{speaker}--{target}")
+
+
+def _findings_html(cells: dict[tuple[str, str], Cell]) -> str:
+    """The strongest directional cells first: who stands where toward whom, with the evidence count
+    and the most confident quote, each linked to its section below."""
+    esc = html.escape
+    items = []
+    for (speaker, target), c in _directional(cells)[:TOP_FINDINGS]:
+        lean = "in favor of" if (c.net or 0) > 0 else "against" if (c.net or 0) < 0 else "split on"
+        best = max(c.top)[2] if c.top else None
+        quote = f" — <q>{esc(best['text'][:160])}</q>" if best else ""
+        items.append(f"<li><a href='#{_anchor(speaker, target)}'><b>{esc(speaker)}</b> {lean} <b>{esc(target)}</b></a>: "
+                     f"{c.labels['favor']} favor, {c.labels['against']} against, of {c.n} quote(s){quote}</li>")
+    if not items:
+        return "<h2>Findings</h2><p>No quote takes a position toward any target.</p>"
+    return f"<h2>Findings</h2><ol class=f>{''.join(items)}</ol>"
+
+
 def write_html(cells: dict[tuple[str, str], Cell], png: Path, path: Path, seen: dict[str, int]) -> None:
-    """One page, no external files: the heatmap inlined, then every directional cell, most evidence first."""
+    """One page, no external files: findings first, the heatmap inlined, then every directional cell,
+    most evidence first."""
     img = base64.b64encode(png.read_bytes()).decode("ascii")
-    body = "".join(_cell_html(s, t, c) for (s, t), c in _directional(cells))
+    sections = "".join(_cell_html(s, t, c) for (s, t), c in _directional(cells))
     page = (
         "<!doctype html><html><head><meta charset=utf-8><title>Stance report</title><style>"
         "body{font:14px sans-serif;max-width:60em;margin:auto}q{font-style:italic}.l{font-weight:bold}"
@@ -256,7 +279,8 @@ def write_html(cells: dict[tuple[str, str], Cell], png: Path, path: Path, seen: 
         f"<h1>Stance report</h1><p>{seen['used']} quote(s) with a speaker; {seen['copies']} syndicated "
         f"cop(ies) counted once; {seen['no_speaker']} without speaker or stance left out. Only cells where a "
         "quote takes a position are listed; each lists its quotes with the probability of their label.</p>"
-        f"<img alt='speaker x target heatmap' src='data:image/png;base64,{img}' style='max-width:100%'>{body}"
+        f"{_findings_html(cells)}"
+        f"<img alt='speaker x target heatmap' src='data:image/png;base64,{img}' style='max-width:100%'>{sections}"
         "</body></html>")
     with atomic_open(path) as fh:
         fh.write(page)

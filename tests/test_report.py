@@ -137,3 +137,18 @@ def test_a_quotes_file_is_not_a_scores_file(tmp_path):
         build_report(quotes, tmp_path / "report")
     res = CliRunner().invoke(app, ["report", str(quotes), "-o", str(tmp_path / "r2")])
     assert res.exit_code == 1 and "quotes.jsonl" in res.output and not (tmp_path / "r2").exists()
+
+
+def test_the_page_opens_with_findings_strongest_first(tmp_path):
+    records = [scored(0, "Wang Yi", {"United States": (0.1, 0.8, 0.1)}, text="Washington is bullying the world."),
+               scored(1, "Wang Yi", {"United States": (0.1, 0.7, 0.2)}, text="The US broke its word."),
+               scored(2, "Marco Rubio", {"China": (0.7, 0.1, 0.2), "Wang Yi": (0.2, 0.2, 0.6)})]
+    scores = tmp_path / "scores.jsonl"
+    write_records(records, scores)
+    page = Path(build_report(scores, tmp_path / "report")["html"]).read_text(encoding="utf-8")
+    findings = page[page.index("<h2>Findings</h2>"):page.index("<img")]
+    assert findings.index("Wang Yi</b> against <b>United States") < findings.index("Marco Rubio</b> in favor of <b>China")
+    assert "2 against, of 2 quote(s)" in findings and "Washington is bullying the world." in findings
+    assert "Marco Rubio</b> in favor of <b>Wang Yi" not in findings  # no directional evidence, no finding
+    anchor = findings.split("href='#", 1)[1].split("'", 1)[0]
+    assert f"id='{anchor}'" in page
