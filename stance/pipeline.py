@@ -110,7 +110,7 @@ class SentenceIndex:
 
 
 def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[Span], i: int,
-            decided: list[tuple[Attribution, str]], att: Attributor, ranges: list[tuple[int, int]],
+            decided: list[tuple[Attribution, str]], att: Attributor, ranges: Ranges,
             last: int | None, sentences: SentenceIndex) -> tuple[Attribution, str]:
     none = Attribution(None, None, None, "none")
     if sp.nested_in is not None:

@@ -81,11 +81,8 @@ class Ranges(list):
         return i > 0 and self._max_end[i - 1] + 1 > a
 
 
-def _inside(tok: Any, base: int, ranges: list[tuple[int, int]]) -> bool:
-    a = base + tok.idx
-    if isinstance(ranges, Ranges):
-        return ranges.covers(a)
-    return any(s - 1 <= a < e + 1 for s, e in ranges)
+def _inside(tok: Any, base: int, ranges: Ranges) -> bool:
+    return ranges.covers(base + tok.idx)
 
 
 def is_cue(tok: Any) -> bool:
@@ -96,7 +93,7 @@ def is_cue(tok: Any) -> bool:
     return tok.lemma_.lower() in NOUN_CUES and tok.pos_ == "NOUN"
 
 
-def _subject_of(cue: Any, base: int, ranges: list[tuple[int, int]]) -> Any | None:
+def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
     """The token naming who speaks through `cue`: its subject, an agent, or the object of 'according to'."""
     if cue.lower_ == "according":
         for c in cue.children:
@@ -128,7 +125,7 @@ def _subject_of(cue: Any, base: int, ranges: list[tuple[int, int]]) -> Any | Non
     return None
 
 
-def _nearest_noun(cue: Any, sent: Any, base: int, ranges: list[tuple[int, int]]) -> Any | None:
+def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
     """Fallback when the parse gives no subject: the closest name or noun left of the cue, else right of it."""
     left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not _inside(t, base, ranges)]
     for t in reversed(left):
@@ -147,7 +144,7 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: list[tuple[int, int]])
     return None
 
 
-def _mention_tokens(tok: Any, base: int, ranges: list[tuple[int, int]]) -> list[Any]:
+def _mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     """The words of the noun phrase headed by `tok`, with names coordinated before it ("Bessent and Greer")."""
     keep = _phrase_tokens(tok, base, ranges)
     doc = tok.doc
@@ -164,7 +161,7 @@ def _mention_tokens(tok: Any, base: int, ranges: list[tuple[int, int]]) -> list[
     return [doc[j] for j in range(i, keep[0].i)] + keep
 
 
-def _phrase_tokens(tok: Any, base: int, ranges: list[tuple[int, int]]) -> list[Any]:
+def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     """The words of the noun phrase headed by `tok`, without relative clauses or trailing appositions."""
     keep = [tok]
     for c in tok.children:
@@ -199,7 +196,7 @@ class Attributor:
         _, ents, starts = self._ents
         return ents[bisect_left(starts, start):bisect_left(starts, len(doc) if end is None else end)]
 
-    def read_sentence(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+    def read_sentence(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Record the people and bodies a sentence mentions (outside quotes) and resolve its pronoun subject."""
         self.sentence_no += 1
         self.sentence_at[base + sent.start_char] = self.sentence_no
@@ -238,7 +235,7 @@ class Attributor:
                     self.salience.add(base + tok.idx, self.sentence_no, Resolved(hit.name, hit.type),
                                       tok.dep_ in SUBJECT_DEPS)
 
-    def _read_subject_phrases(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+    def _read_subject_phrases(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
         for tok in sent:
             if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN") or _inside(tok, base, ranges):
@@ -255,7 +252,7 @@ class Attributor:
             if who is not None and who.type != "person":
                 self.salience.add(base + tok.idx, self.sentence_no, who, True)
 
-    def _learn_name_chains(self, sent: Any, base: int, ranges: list[tuple[int, int]]) -> None:
+    def _learn_name_chains(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Runs of proper nouns the NER missed ("Economist Sarah Connor") teach surnames their full name."""
         run: list[Any] = []
         for tok in list(sent) + [None]:
@@ -267,7 +264,7 @@ class Attributor:
                 self.canon.learn_candidate(" ".join(t.text for t in run[-2:]))
             run = []
 
-    def _tokens_and_cues(self, sents: list[Any], base: int, ranges: list[tuple[int, int]]
+    def _tokens_and_cues(self, sents: list[Any], base: int, ranges: Ranges
                          ) -> tuple[list[Any], list[int], list[Any]]:
         """The tokens of `sents`, their article offsets and the cues outside quotes, computed once
         per paragraph and sentence window (the spans of one long paragraph share them)."""
@@ -280,7 +277,7 @@ class Attributor:
                                [t for t in toks if not _inside(t, base, ranges) and is_cue(t)])
         return self._cues[key]
 
-    def from_cue(self, span: Span, sents: list[Any], base: int, ranges: list[tuple[int, int]]) -> Attribution | None:
+    def from_cue(self, span: Span, sents: list[Any], base: int, ranges: Ranges) -> Attribution | None:
         """Find a cue for `span` in the sentences around it and resolve its subject."""
         toks, offsets, cues = self._tokens_and_cues(sents, base, ranges)
         qtoks = toks[bisect_left(offsets, span.start):bisect_left(offsets, span.end)]

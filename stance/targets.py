@@ -92,21 +92,25 @@ class TargetConfig:
 
     def matches(self, name: str, text: str) -> bool:
         """Whether `text` names target `name` (an always-scored topic too), by the same rules as `mentioned`."""
-        if name not in self._match_by_name:
-            return False
-        target, pat, excl = self._match_by_name[name]
-        return pat is not None and any(self._counts(target, m, excl, text) for m in pat.finditer(text))
+        return name in self._match_by_name and self._names(*self._match_by_name[name], text)
 
     @staticmethod
-    def _counts(target: Target, m: re.Match[str], excl: re.Pattern[str] | None, text: str) -> bool:
-        if excl and any(b.start() <= m.start() and m.end() <= b.end() for b in excl.finditer(text)):
+    def _names(target: Target, pat: re.Pattern[str] | None, excl: re.Pattern[str] | None, text: str) -> bool:
+        """A match of the target's forms outside its excluded phrases, and not a namesake's surname."""
+        if pat is None:
             return False
-        return not (target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()))
+        blocked = [b.span() for b in excl.finditer(text)] if excl else []
+        for m in pat.finditer(text):
+            if any(b0 <= m.start() and m.end() <= b1 for b0, b1 in blocked):
+                continue
+            if target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()):
+                continue
+            return True
+        return False
 
     def mentioned(self, text: str) -> list[str]:
         """The targets `text` names, in configuration order (always-scored topics left out)."""
-        return [t.name for t, pat, excl in self._match
-                if pat is not None and not t.always and any(self._counts(t, m, excl, text) for m in pat.finditer(text))]
+        return [t.name for t, pat, excl in self._match if not t.always and self._names(t, pat, excl, text)]
 
     def actor_for(self, speaker: str) -> str | None:
         """The target a speaker stands for: a person is themself, a body its country (if a target)."""
