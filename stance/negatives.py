@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from .annotations import LabeledQuote
-from .corpora import Example
-from .model import StanceModel
+from .corpora import Example, from_labeled
+from .model import Pair, StanceModel
 from .routes import ADDRESSED, names
+from .scoring import directed
 from .targets import TargetConfig
 
 THRESHOLD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # None = the most probable label
@@ -62,6 +63,13 @@ def hard_negatives(quotes: Sequence[LabeledQuote], config: TargetConfig, *, per_
         out += [Example(text=q.text, target=n, stance="none", speaker=q.speaker, context=q.context or None,
                         source=source) for n in chosen]
     return out
+
+
+def with_negatives(quotes: Sequence[LabeledQuote], config: TargetConfig, *, per_quote: int, seed: int,
+                   source: str) -> list[Example]:
+    """The examples of labelled quotes (`source`), then their hard negatives (`source`-neg)."""
+    return from_labeled(quotes, source=source) + hard_negatives(quotes, config, per_quote=per_quote, seed=seed,
+                                                                source=f"{source}-neg")
 
 
 def target_swaps(examples: Sequence[Example], n: int, *, seed: int, source: str = "vast-swap") -> list[Example]:
@@ -116,14 +124,12 @@ def false_stance(gold: Sequence[str], pred: Sequence[str]) -> float:
 
 def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: TargetConfig, *,
                       batch_size: int = 64) -> dict[str, dict]:
-    """Per route, the relevance threshold with the best F0.5 on dev (ties: the lower threshold);
-    stored in the model's settings. Returns the choice with the dev figures behind it."""
-    from .scoring import directed
-
+    """Per route, the relevance threshold by the rule of the module docstring (F0.5 ties: the lower
+    threshold); stored in the model's settings. Returns the choice with the dev figures behind it."""
     items = [e for e in dev if e.stance is not None]
     if not items:
         return {}
-    preds = model.predict([_pair(e) for e in items], batch_size=batch_size)
+    preds = model.predict([Pair(e.text, e.target, e.speaker, e.context) for e in items], batch_size=batch_size)
     by_route: dict[str, list[tuple[str, dict[str, float]]]] = defaultdict(list)
     for e, p in zip(items, preds):
         by_route[dev_route(config, e)].append((e.stance, p.stance))
@@ -132,34 +138,26 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
     by_route.pop("topic", None)
     for route, rows in sorted(by_route.items()):
         gold = [g for g, _ in rows]
-        scores = {t: f_beta(gold, [directed(probs, t) for _, probs in rows]) for t in THRESHOLD_GRID}
         if len(rows) < MIN_ITEMS or not any(g != "none" for g in gold):
             report[route] = {"n": len(rows), "kept_default": model.relevance_threshold(route)}
             continue
-        false = {t: false_stance(gold, [directed(probs, t) for _, probs in rows]) for t in THRESHOLD_GRID}
+        labels = {t: [directed(probs, t) for _, probs in rows] for t in (*THRESHOLD_GRID, NEVER)}
         if route in ADDRESSED:
-            best = max(THRESHOLD_GRID, key=lambda t: (round(scores[t], 4), -(t or 0)))
+            best = max(THRESHOLD_GRID, key=lambda t: (round(f_beta(gold, labels[t]), 4), -(t or 0)))
         else:
-            trusted = [t for t in THRESHOLD_GRID if false[t] <= MAX_FALSE_STANCE
-                       and _precision(gold, [directed(probs, t) for _, probs in rows]) >= MIN_PRECISION]
+            trusted = [t for t in THRESHOLD_GRID if false_stance(gold, labels[t]) <= MAX_FALSE_STANCE
+                       and _precision(gold, labels[t]) >= MIN_PRECISION]
             best = min(trusted, key=lambda t: t or 0) if trusted else NEVER
-        scores.setdefault(best, f_beta(gold, [directed(probs, best) for _, probs in rows]))
-        false.setdefault(best, false_stance(gold, [directed(probs, best) for _, probs in rows]))
         chosen[route] = best
         report[route] = {"n": len(rows), "directional": sum(g != "none" for g in gold), "threshold": best,
-                         "f05": round(100 * scores[best], 2), "f05_argmax": round(100 * scores[None], 2),
-                         "false_stance": round(false[best], 3), "false_stance_argmax": round(false[None], 3)}
+                         "f05": round(100 * f_beta(gold, labels[best]), 2),
+                         "f05_argmax": round(100 * f_beta(gold, labels[None]), 2),
+                         "false_stance": round(false_stance(gold, labels[best]), 3),
+                         "false_stance_argmax": round(false_stance(gold, labels[None]), 3)}
     model.settings.relevance_thresholds = {**model.settings.relevance_thresholds, **chosen}
     if "named" in chosen:
         model.settings.relevance_thresholds.setdefault("referred", chosen["named"])
     return report
-
-
-def _pair(e: Example):
-    from .model import Pair
-
-    return Pair(text=e.text, target=e.target, speaker=e.speaker, context=e.context)
-
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -29,7 +29,7 @@ from .corpora import (Example, from_labeled, load_newsmtsc, load_semeval, load_v
 from .errors import ConfigError
 from .finetune import calibrate, fit
 from .model import Settings, current_model_path, default_model_path, load_model, new_model
-from .negatives import choose_thresholds, hard_negatives, target_swaps
+from .negatives import choose_thresholds, target_swaps, with_negatives
 from .targets import load_targets
 
 DEFAULT_CONFIG = Path("training/config.yaml")
@@ -134,28 +134,24 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
     dev += subsample(load_newsmtsc("dev", root=root, variant=d["newsmtsc"]["variant"], as_stance=True),
                      d["newsmtsc"]["dev_limit"], seed=seed)
     data = Data(train=train, dev=dev)
+    config = load_targets()
+
+    def kept_and_held(quotes: list[LabeledQuote], block: dict[str, Any], source: str) -> tuple[list[Example], ...]:
+        """Training and dev items of a labelled set, each quote with its hard negatives."""
+        kept, held = split_labeled(quotes, percent=block["dev_percent"], salt="dev")
+        return tuple(with_negatives(part, config, per_quote=block["negatives"], seed=seed, source=source)
+                     for part in (kept, held))
+
     if d["indomain"]["train"]:
-        config = load_targets()
-        kept, held = split_labeled(load_annotations(d["indomain"]["train"]), percent=d["indomain"]["dev_percent"],
-                                   salt="dev")
-        per_quote = d["indomain"]["negatives"]
-        data.train += subsample(from_labeled(kept) + hard_negatives(kept, config, per_quote=per_quote, seed=seed),
-                                d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
-        data.indomain_dev = subsample(from_labeled(held) + hard_negatives(held, config, per_quote=per_quote, seed=seed),
-                                      d["indomain"]["dev_limit"], seed=seed)
+        kept, held = kept_and_held(load_annotations(d["indomain"]["train"]), d["indomain"], "indomain")
+        data.train += subsample(kept, d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
+        data.indomain_dev = subsample(held, d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
     if d["realnews"]["path"]:
-        kept, held = split_labeled(realnews_quotes("train", path=Path(d["realnews"]["path"])),
-                                   percent=d["realnews"]["dev_percent"], salt="dev")
-        per_quote = d["realnews"]["negatives"]
-        config = load_targets()
-        data.train += (from_labeled(kept, source="realnews")
-                       + hard_negatives(kept, config, per_quote=per_quote, seed=seed, source="realnews-neg")
-                       ) * d["realnews"]["repeat"]
-        real_dev = from_labeled(held, source="realnews") + hard_negatives(held, config, per_quote=per_quote, seed=seed,
-                                                                          source="realnews-neg")
-        data.indomain_dev += real_dev
-        data.dev += real_dev
+        kept, held = kept_and_held(realnews_quotes("train", path=Path(d["realnews"]["path"])), d["realnews"], "realnews")
+        data.train += kept * d["realnews"]["repeat"]
+        data.indomain_dev += held
+        data.dev += held
     if d["indomain"]["test"]:
         data.test = from_labeled(load_annotations(d["indomain"]["test"]))
     return data
