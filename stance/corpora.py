@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .annotations import REPO_ROOT, LabeledQuote, default_corpus_root
 from .errors import ConfigError
+from .io import read_jsonl
 from .records import stable_id
 
 VAST_LABELS = {"0": "against", "1": "favor", "2": "none"}
@@ -133,10 +134,7 @@ def realnews_quotes(split: str, *, path: Path | None = None) -> list[LabeledQuot
     if not path.is_file():
         return []
     out: list[LabeledQuote] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for _, row in read_jsonl(path):
         if row.get("split") != split or not row.get("speech"):
             continue
         stance = dict(row.get("targets") or {})

@@ -14,12 +14,12 @@ when those words hold the gold speaker's family name.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from ..articles import make_article
+from ..io import read_jsonl
 from ..pipeline import extract_article
 from ..roster import load_roster
 from .quotes import predict_baseline
@@ -61,11 +61,9 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
     """Counts per system: speech quotes, found, speaker right, both; non-speech spans left without a speaker."""
     roster = load_roster()
     by_article: dict[str, list[dict]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if split is None or row["split"] == split:
-                by_article[row["article"]].append(row)
+    for _, row in read_jsonl(path):
+        if split is None or row["split"] == split:
+            by_article[row["article"]].append(row)
     results = {}
     for system in ("baseline", "stance"):
         c = {"articles": len(by_article), "speech": 0, "found": 0, "speaker_right": 0, "non_speech": 0,
