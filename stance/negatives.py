@@ -87,10 +87,16 @@ def target_swaps(examples: Sequence[Example], n: int, *, seed: int, source: str 
     return out
 
 
+def is_topic_label(config: TargetConfig, target: str) -> bool:
+    """Whether a labelled target is a topic (tariffs, NAFTA, the labels' "free trade"), not an actor:
+    the rule for gold labels, whose unconfigured targets are people unless TOPIC_TARGETS says so."""
+    t = config.by_name.get(target)
+    return t.kind == "topic" if t is not None else target in TOPIC_TARGETS
+
+
 def dev_route(config: TargetConfig, ex: Example) -> str:
     """The route of a labelled dev pair, from its own text and context (no article at hand)."""
-    t = config.by_name.get(ex.target)
-    if t is not None and t.kind == "topic" or t is None and ex.target in TOPIC_TARGETS:
+    if is_topic_label(config, ex.target):
         return "topic"  # never gated (StanceModel.relevance_threshold)
     if names(config, ex.target, ex.text):
         return "named"

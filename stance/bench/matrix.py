@@ -33,7 +33,9 @@ from pathlib import Path
 
 from ..annotations import REPO_ROOT, default_corpus_root, load_annotations
 from ..config import STANCE_LABELS
+from ..io import read_jsonl
 from ..model import SETTINGS_FILE, SHIPPED_MODEL, WEIGHTS_FILE, Pair, StanceModel, load_model
+from ..negatives import is_topic_label
 from ..routes import article_view
 from ..scoring import directed, quote_item
 from ..targets import TargetConfig, load_targets
@@ -43,7 +45,6 @@ INDOMAIN_TEST = REPO_ROOT / "annotations" / "indomain" / "test.json"
 INDOMAIN_EXTRA = REPO_ROOT / "annotations" / "indomain" / "source" / "test_targets.jsonl"
 WRITTEN_SOURCE = REPO_ROOT / "annotations" / "indomain" / "source" / "written.jsonl"
 REALNEWS = REPO_ROOT / "annotations" / "realnews" / "quotes.jsonl"
-TOPICS = ("topic",)
 
 
 @dataclass
@@ -83,18 +84,11 @@ def indomain_set(corpus_root: Path | None = None) -> tuple[list[GoldQuote], dict
     """The in-domain test quotes with their labels (test part + extension), and each article's speakers."""
     root = corpus_root or default_corpus_root()
     labeled = load_annotations(INDOMAIN_TEST, corpus_root=root)
-    groups = {}
-    if WRITTEN_SOURCE.is_file():
-        for line in WRITTEN_SOURCE.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                groups[row["text"]] = row["group"]
+    groups = {row["text"]: row["group"] for _, row in read_jsonl(WRITTEN_SOURCE)} if WRITTEN_SOURCE.is_file() else {}
     extra: dict[str, dict[str, str]] = defaultdict(dict)
     if INDOMAIN_EXTRA.is_file():
-        for line in INDOMAIN_EXTRA.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                extra[row["quote_id"]][row["target"]] = row["label"]
+        for _, row in read_jsonl(INDOMAIN_EXTRA):
+            extra[row["quote_id"]][row["target"]] = row["label"]
     quotes = []
     for q in labeled:
         article = groups.get(q.text, q.article or q.quote_id) if q.article == "written" else (q.article or q.quote_id)
@@ -111,10 +105,7 @@ def indomain_set(corpus_root: Path | None = None) -> tuple[list[GoldQuote], dict
 def realnews_set(path: Path = REALNEWS, split: str = "test") -> tuple[list[GoldQuote], dict[str, list[str]]]:
     """The real-news quotes of one split (speech only) and each article's speakers."""
     quotes, speakers = [], defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for _, row in read_jsonl(path):
         if row.get("split") != split or not row.get("speech") or not row.get("speaker"):
             continue
         members = tuple(s.strip() for s in row["speaker"].split(" and ")) if row.get("speaker_type") == "group" else ()
@@ -152,8 +143,7 @@ def figures(scored: Scored, quotes: Sequence[GoldQuote], config: TargetConfig, m
     """Matrix precision, false-stance rate, directional recall (actors), tariff macro-F1, speed.
     `model` None: the most probable label everywhere; else that model's relevance thresholds."""
     def is_actor(target: str) -> bool:
-        t = config.by_name.get(target)
-        return t is None or t.kind not in TOPICS
+        return not is_topic_label(config, target)
 
     pred: dict[tuple[str, str], str] = {}
     for q, target, via, probs in scored.rows:
