@@ -8,7 +8,9 @@ the evaluation block list (../shared/tools/blocked.py) and blocked ones are drop
 stable `id` and a `split`. The split is by outlet (all articles of an outlet on one side, so the
 test part measures outlets the training part never saw), outlets taken in a stable hashed order
 until the test part holds `--test-share` percent of the articles. A split once written is kept:
-an article already in quotes.jsonl keeps its side, so adding annotations never moves the test part.
+an article already in quotes.jsonl keeps its side, so adding annotations never moves the test part,
+and (unless --rebalance) articles added later go to training: the test part is fixed once written
+(a new article of an outlet on the test side is kept as split "held", used by neither side).
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ def adjudicate(records: list[dict]) -> int:
     rulings = [json.loads(line) for path in sorted(SECOND.glob("adjudicated*.jsonl"))
                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_id = {r["id"]: r for r in records}
+    applied = 0
     for rule in rulings:
-        rec = by_id[rule["id"]]
+        rec = by_id.get(rule["id"])
+        if rec is None:  # a record of a raw file not read this time (--check-only FILE)
+            continue
+        applied += 1
         first = rec.setdefault("first_labels", {})
         if rule["field"] == "sentiment":
             first.setdefault("sentiment", rec["sentiment"])
@@ -50,7 +56,7 @@ def adjudicate(records: list[dict]) -> int:
         else:
             first.setdefault(rule["field"], rec["targets"][rule["field"]])
             rec["targets"][rule["field"]] = rule["label"]
-    return len(rulings)
+    return applied
 
 
 def problems(rec: dict) -> list[str]:
@@ -95,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--test-share", type=int, default=50)
     ap.add_argument("--check-only", action="store_true")
+    ap.add_argument("--rebalance", dest="fixed_test", action="store_false",
+                    help="let new outlets join the test part until it holds --test-share percent (default: once "
+                         "quotes.jsonl exists its test part is fixed and new articles go to training)")
     ap.add_argument("files", nargs="*", type=Path, help="raw files (default: every annotations/realnews/raw/*.jsonl)")
     args = ap.parse_args(argv)
     records, errors = [], 0
@@ -132,8 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         if not fresh:
             continue
         old_sides = {split[a] for a in articles_by_outlet[outlet] if a in split}
-        side = old_sides.pop() if len(old_sides) == 1 else \
-            "test" if in_test < n_articles * args.test_share / 100 else "train"
+        if args.fixed_test and previous:
+            # the test part stays as it is: a new outlet trains; a new article of a test outlet
+            # is kept aside (read by neither training nor the benchmarks)
+            side = "held" if "test" in old_sides else "train"
+        else:
+            side = old_sides.pop() if len(old_sides) == 1 else \
+                "test" if in_test < n_articles * args.test_share / 100 else "train"
         for a in fresh:
             split[a] = side
         in_test += len(fresh) * (side == "test")

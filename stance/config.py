@@ -32,6 +32,10 @@ def read_yaml(path: Path, *, what: str) -> Any:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{what} is not valid YAML ({exc})", path=str(path)) from None
 
+# Marks around a target's mention in a model input (NewsMTSC sentiment, marked stance targets);
+# both are single wordpieces of the MiniLM vocabulary.
+MARK_OPEN, MARK_CLOSE = "«", "»"
+
 
 def env_default(name: str) -> str | None:
     """The value of an environment variable, or None when unset or empty."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .annotations import REPO_ROOT, LabeledQuote, default_corpus_root
+from .config import MARK_CLOSE, MARK_OPEN
 from .errors import ConfigError
 from .io import read_jsonl
 from .records import stable_id
@@ -31,7 +32,6 @@ SEMEVAL_TARGETS = {  # folder -> the official target string of Task 6A
     "feminist": "Feminist Movement",
     "hillary": "Hillary Clinton",
 }
-MARK_OPEN, MARK_CLOSE = "«", "»"  # wrap the NewsMTSC target mention; both are single wordpieces
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .config import RESOURCES, SENTIMENT_LABELS, STANCE_LABELS
+from .config import MARK_CLOSE, MARK_OPEN, RESOURCES, SENTIMENT_LABELS, STANCE_LABELS
 from .errors import ModelError
 from .network import StanceNet, build_net, encode
+from .targets import TargetConfig, load_targets
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the backbone is packaged
 
@@ -78,6 +79,9 @@ class Settings:
     use_speaker: bool = True
     use_context: bool = False
     shared_layers: int = 0  # lower layers reading target and quote apart (stance.network); 0 = plain cross-encoder
+    # Wrap each mention of the target in the quote and its paragraph in « » (its aliases too:
+    # "Beijing" for China), so the stance is read toward that mention (see `StanceModel.segment`).
+    mark_targets: bool = False
     trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
     stance_temperature: float = 1.0
     sentiment_temperature: float = 1.0
@@ -98,6 +102,7 @@ class StanceModel:
         self.net = net
         self.tokenizer = tokenizer
         self.settings = settings
+        self._targets: TargetConfig | None = None
         self.precision = "fp32"  # arithmetic used by `logits`: fp32, bf16 (autocast) or int8 (quantised)
 
     @property
@@ -116,15 +121,38 @@ class StanceModel:
         own = self.settings.relevance_thresholds
         return own[via] if via in own else DEFAULT_RELEVANCE.get(via)
 
-    def segment(self, pair: Pair, *, with_context: bool | None = None) -> str:
-        """The second segment of the input: `speaker: quote`, then the context when enabled."""
+    @property
+    def targets(self) -> TargetConfig:
+        """The target configuration whose aliases mark mentions (default: the packaged one)."""
+        if self._targets is None:
+            self._targets = load_targets()
+        return self._targets
+
+    @targets.setter
+    def targets(self, config: TargetConfig) -> None:
+        self._targets = config
+
+    def _marked(self, text: str, target: str) -> str:
+        """`text` with each mention of `target` wrapped in « » (the quote's own marks kept)."""
+        spans = self.targets.spans(target, text) if target else []
+        for start, end in reversed(spans):
+            text = f"{text[:start]}{MARK_OPEN} {text[start:end]} {MARK_CLOSE}{text[end:]}"
+        return text
+
+    def segment(self, pair: Pair, *, with_context: bool | None = None, marked: bool = True) -> str:
+        """The second segment of the input: `speaker: quote`, then the context when enabled; the
+        target's mentions marked when the checkpoint says so (`marked=False`: as for sentiment)."""
         limit = self.settings.max_length * 12  # characters: keeps a 100,000-character quote cheap
+        mark = marked and self.settings.mark_targets and bool(pair.target)
         text = " ".join(pair.text[:limit].split())
+        if mark:
+            text = self._marked(text, pair.target)
         if self.settings.use_speaker and pair.speaker:
             text = f"{pair.speaker}: {text}"
         use_context = self.settings.use_context if with_context is None else with_context
         if use_context and pair.context:
-            text = f"{text} [SEP] {' '.join(pair.context[:limit].split())}"
+            context = " ".join(pair.context[:limit].split())
+            text = f"{text} [SEP] {self._marked(context, pair.target) if mark else context}"
         return text
 
     def forward(self, firsts: Sequence[str], seconds: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -154,7 +182,8 @@ class StanceModel:
         if not pairs:
             return []
         segments = [self.segment(p) for p in pairs]
-        quotes = list(dict.fromkeys(segments))
+        plain = [self.segment(p, marked=False) for p in pairs] if self.settings.mark_targets else segments
+        quotes = list(dict.fromkeys(plain))
         firsts = [_clean_target(p.target) for p in pairs] + [""] * len(quotes)
         stance_logits, senti_logits = self.logits(firsts, segments + quotes, batch_size=batch_size)
         stance = torch.softmax(stance_logits[: len(pairs)] / self.settings.stance_temperature, dim=-1)
@@ -163,7 +192,7 @@ class StanceModel:
         return [
             Prediction(stance=dict(zip(STANCE_LABELS, stance[i].tolist())),
                        sentiment=dict(zip(SENTIMENT_LABELS, senti[row[seg]].tolist())))
-            for i, seg in enumerate(segments)
+            for i, seg in enumerate(plain)
         ]
 
     def quantize(self) -> StanceModel:

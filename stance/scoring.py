@@ -191,6 +191,8 @@ def score_quotes(
     Memory holds one window (`window` pairs, or one article's quotes if more) at a time.
     """
     config = targets_config or load_targets()
+    if targets_config is not None:
+        model.targets = config  # the same aliases mark the target's mentions in the model input
     bar = progress_bar(enabled=progress, unit="quote")
     try:
         for chunk in _windows(_items(quotes, config, extra_targets, article_targets), window):

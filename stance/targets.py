@@ -8,7 +8,7 @@ Never the speaker, nor (by default, see targets.yaml) the speaker's own country.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -94,19 +94,35 @@ class TargetConfig:
         """Whether `text` names target `name` (an always-scored topic too), by the same rules as `mentioned`."""
         return name in self._match_by_name and self._names(*self._match_by_name[name], text)
 
+    def spans(self, name: str, text: str) -> list[tuple[int, int]]:
+        """Where `text` names target `name` (character spans, in order). A name the configuration
+        does not hold (a benchmark's topic, a one-off target) is found as written, any case."""
+        if name in self._match_by_name:
+            return list(self._found(*self._match_by_name[name], text))
+        words = " ".join(name.split())
+        if not words:
+            return []
+        pat = re.compile(r"(?<!\w)" + re.escape(words).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
+        return [m.span() for m in pat.finditer(text)]
+
     @staticmethod
-    def _names(target: Target, pat: re.Pattern[str] | None, excl: re.Pattern[str] | None, text: str) -> bool:
-        """A match of the target's forms outside its excluded phrases, and not a namesake's surname."""
+    def _found(target: Target, pat: re.Pattern[str] | None, excl: re.Pattern[str] | None,
+               text: str) -> Iterator[tuple[int, int]]:
+        """Matches of the target's forms outside its excluded phrases, and not a namesake's surname."""
         if pat is None:
-            return False
+            return
         blocked = [b.span() for b in excl.finditer(text)] if excl else []
         for m in pat.finditer(text):
             if any(b0 <= m.start() and m.end() <= b1 for b0, b1 in blocked):
                 continue
             if target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()):
                 continue
-            return True
-        return False
+            yield m.span()
+
+    @classmethod
+    def _names(cls, target: Target, pat: re.Pattern[str] | None, excl: re.Pattern[str] | None, text: str) -> bool:
+        """Whether the target's forms occur (see `_found`)."""
+        return next(cls._found(target, pat, excl, text), None) is not None
 
     def mentioned(self, text: str) -> list[str]:
         """The targets `text` names, in configuration order (always-scored topics left out)."""

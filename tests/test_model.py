@@ -140,3 +140,19 @@ def test_shipped_model_is_trained_well_above_chance_on_the_indomain_test_part(sh
                         average="macro")
     # chance is about 33; the shipped model measured 60.4 and 58.9 (README), TF-IDF+LR 53.5 and 47.8
     assert stance_f1 > 0.50 and senti_f1 > 0.45, (stance_f1, senti_f1)
+
+
+def test_marked_targets_wrap_each_mention_and_leave_sentiment_unmarked(shipped):
+    pair = Pair("Beijing cheated, and Trump knows it.", "China", "Joe Biden", "Chinese officials denied it.")
+    shipped.settings.mark_targets, saved = True, shipped.settings.mark_targets
+    try:
+        marked = shipped.segment(pair)
+        plain = shipped.segment(pair, marked=False)
+        toward_trump = shipped.segment(Pair(pair.text, "Donald Trump", pair.speaker, pair.context))
+        china, trump = shipped.predict([pair, Pair(pair.text, "Donald Trump", pair.speaker, pair.context)])
+    finally:
+        shipped.settings.mark_targets = saved
+    assert marked == "Joe Biden: « Beijing » cheated, and Trump knows it. [SEP] « Chinese officials » denied it."
+    assert plain == shipped.segment(pair)  # an unmarked checkpoint reads the plain text
+    assert "« Trump »" in toward_trump and "Beijing »" not in toward_trump  # each target its own mentions
+    assert china.sentiment == pytest.approx(trump.sentiment, abs=1e-6)  # one sentiment per quote

@@ -146,3 +146,14 @@ def test_a_body_outside_the_roster_is_not_scored_toward_the_country_it_names():
     assert "India" not in got and "United States" in got
     assert "Japan" in config.own_targets("The Japanese government")
     assert config.own_targets("Bank of America") == {"Bank of America"}  # an excluded phrase names no country
+
+
+def test_spans_find_every_alias_and_skip_excluded_and_namesakes(config):
+    text = "Beijing and the Chinese side met the U.S.; Ivanka Trump, then Donald Trump, spoke on free trade."
+    found = {name: [text[a:b] for a, b in config.spans(name, text)] for name in
+             ("China", "United States", "Donald Trump", "free trade", "Japan")}
+    assert found["China"] == ["Beijing", "Chinese side"]
+    assert found["United States"] == ["the U.S."]
+    assert found["Donald Trump"] == ["Donald Trump"]  # "Ivanka Trump" is a namesake
+    assert found["free trade"] == ["free trade"]  # not configured: found as written
+    assert found["Japan"] == []
