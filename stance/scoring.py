@@ -364,6 +364,8 @@ def classify_file(
         raise InputError("input file not found; give a JSON lines file of {text, target, speaker?} rows", path=str(path))
     model = model or load_model()
     counts = ClassifyCounts()
+    if targets_config is not None:
+        model.targets = targets_config  # its aliases mark the target's mentions
     reader = _Classifier(path, targets_config or load_targets(), counts)
     bar = progress_bar(enabled=progress, unit="row")
     try:

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from .annotations import LabeledQuote, load_annotations
+from .annotations import REPO_ROOT, LabeledQuote, load_annotations
+from .config import RESOURCES
 from .evaluation import benchmark_sets, evaluate, input_ablation, tfidf_baseline
 from .corpora import (Example, from_labeled, load_newsmtsc, load_semeval, load_vast, realnews_quotes, split_labeled,
                       subsample)
@@ -32,7 +33,30 @@ from .model import Settings, current_model_path, default_model_path, load_model,
 from .negatives import choose_thresholds, target_swaps, with_negatives
 from .targets import load_targets
 
-DEFAULT_CONFIG = Path("training/config.yaml")
+DEFAULT_CONFIG = Path("training/config.yaml")  # in the current folder (the repository); else the packaged copy
+PACKAGED_CONFIG = RESOURCES / "training.yaml"  # the same file, shipped with the package
+
+
+def default_config() -> Path:
+    """The training config `stance train` uses without --config: the repository's when run from
+    it, else the one shipped with the package (its relative data paths are then looked up beside
+    the package, see `data_path`)."""
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else PACKAGED_CONFIG
+
+
+def data_path(value: str | Path, key: str) -> Path:
+    """A data path of the config: as given when it exists (relative to the current folder), else
+    relative to the repository that holds the package; a clear error when neither exists."""
+    path = Path(value)
+    if path.exists() or path.is_absolute():
+        if not path.exists():
+            raise ConfigError(f"{key}: {path} not found (set {key}=null to train without it)")
+        return path
+    beside = REPO_ROOT / path
+    if beside.exists():
+        return beside
+    raise ConfigError(f"{key}: {path} not found here or in {REPO_ROOT} (run from the repository, or set "
+                      f"{key}=null to train without it)")
 PRIMARY = ("heldout", "heldout_sentiment")  # the promote rule's first test: held-out human labels
 
 
@@ -69,9 +93,10 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def load_config(path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The training config with a preset (`preset=NAME`) and dotted overrides applied, validated."""
-    path = Path(path)
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The training config with a preset (`preset=NAME`) and dotted overrides applied, validated
+    (`path` None: `default_config()`)."""
+    path = Path(path) if path is not None else default_config()
     try:
         cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -143,21 +168,23 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
                      for part in (kept, held))
 
     if d["indomain"]["train"]:
-        kept, held = kept_and_held(load_annotations(d["indomain"]["train"]), d["indomain"], "indomain")
+        kept, held = kept_and_held(load_annotations(data_path(d["indomain"]["train"], "data.indomain.train")),
+                                   d["indomain"], "indomain")
         data.train += subsample(kept, d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
         data.indomain_dev = subsample(held, d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
     if d["realnews"]["path"]:
-        kept, held = kept_and_held(realnews_quotes("train", path=Path(d["realnews"]["path"])), d["realnews"], "realnews")
+        kept, held = kept_and_held(realnews_quotes("train", path=data_path(d["realnews"]["path"], "data.realnews.path")),
+                                   d["realnews"], "realnews")
         data.train += kept * d["realnews"]["repeat"]
         data.indomain_dev += held
         data.dev += held
     if d["indomain"]["test"]:
-        data.test = from_labeled(load_annotations(d["indomain"]["test"]))
+        data.test = from_labeled(load_annotations(data_path(d["indomain"]["test"], "data.indomain.test")))
     return data
 
 
-def train(config_path: str | Path = DEFAULT_CONFIG, *, overrides: dict[str, Any] | None = None,
+def train(config_path: str | Path | None = None, *, overrides: dict[str, Any] | None = None,
           annotations: Sequence[str | Path] | None = None, output_dir: str | Path | None = None,
           base: str | Path | None = None, log: Callable[[str], None] = print) -> RunResult:
     """Train (or, with `base`/`annotations`, fine-tune the current model), calibrate, score, save.

@@ -93,3 +93,16 @@ def test_retrain_moves_toward_corrections_and_records_the_decision(tmp_path, mon
     assert decision["new_version"] == result.model_version
     assert "heldout" in decision["figures"]
     assert result.promoted == decision["promote"] == (current_model_path() / "model.json").is_file()
+
+
+def test_defaults_ship_with_the_package_and_data_paths_are_found_from_anywhere(tmp_path, monkeypatch):
+    from stance.training import DEFAULT_CONFIG, PACKAGED_CONFIG, build_base_data, data_path, default_config
+
+    assert PACKAGED_CONFIG.read_text(encoding="utf-8") == DEFAULT_CONFIG.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # outside the repository: no training/config.yaml here
+    assert default_config() == PACKAGED_CONFIG
+    cfg = load_config(overrides={"preset": "tiny"})
+    assert data_path(cfg["data"]["indomain"]["train"], "data.indomain.train").is_file()
+    assert build_base_data(cfg).train  # the in-domain and real-news paths resolve beside the package
+    with pytest.raises(ConfigError, match="data.realnews.path: nowhere.jsonl not found"):
+        data_path("nowhere.jsonl", "data.realnews.path")

@@ -10,14 +10,14 @@ import typer
 
 from ..articles import DEFAULT_MAX_CHARS
 from ..errors import StanceError
-from .common import FIXED, FORMAT, PATHS, ROSTER, app, fail, finish, load_fixed
+from .common import FIXED, FORMAT, Format, PATHS, ROSTER, app, fail, finish, load_fixed
 
 
 @app.command()
 def quotes(
     paths: list[Path] = PATHS,
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: JSON lines to stdout)."),
-    fmt: Optional[str] = FORMAT,
+    fmt: Format = FORMAT,
     roster: Optional[Path] = ROSTER,
     fixed: Optional[Path] = FIXED,
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Skip articles longer than this."),

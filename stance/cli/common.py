@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Literal, NoReturn, Optional
 
 import typer
+from typer import core as _typer_core
 
 from ..errors import StanceError
 from ..records import BatchReport
@@ -13,14 +14,41 @@ from ..records import BatchReport
 EXIT_ERROR = 1  # nothing useful was done: the message says why
 EXIT_SKIPPED = 3  # the batch completed, but some inputs were reported and skipped
 
+_TYPE_NAMES = {"path": "PATH", "Path": "PATH", "str": "TEXT", "int": "N", "float": "NUMBER"}
+
+
+def _plain_type(original):  # noqa: ANN001, ANN202
+    """Help shows click's plain placeholders (PATH, TEXT, N, [a|b]) instead of Typer's `<list[str]>`."""
+    def display_type(self, ctx):  # noqa: ANN001, ANN202
+        if self.metavar:
+            return self.metavar
+        label = original(self, ctx).strip("<>")
+        label = label[5:-1] if label.startswith("list[") else label
+        return f"[{label}]" if "|" in label else _TYPE_NAMES.get(label, label.upper())
+    return display_type
+
+
+def _usage_name(self) -> str:  # noqa: ANN001
+    """Click's usage convention: `PATH...` for a required argument, `[PATH]...` for an optional one."""
+    name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+_typer_core.TyperOption.display_type = _plain_type(_typer_core.TyperOption.display_type)
+_typer_core.TyperArgument.display_type = lambda self, ctx: ""  # the argument's name says it  # noqa: E731
+_typer_core.TyperArgument._usage_display_name = _usage_name
+
 app = typer.Typer(help="Who said what in news articles, and how they feel about it.", no_args_is_help=True,
+                  rich_markup_mode=None,
                   add_completion=False, pretty_exceptions_enable=False)
 
-PATHS = typer.Argument(..., help="Article files or folders (.txt, .md, .html, .jsonl).")
+PATHS = typer.Argument(..., metavar="PATH", help="Article files or folders (.txt, .md, .html, .jsonl).")
 ROSTER = typer.Option(None, "--roster", help="Speaker roster YAML (default: the packaged one).")
 FIXED = typer.Option(Path("annotations/fixed_attributions.jsonl"), "--fixed",
                      help="Reviewers' fixed attributions (JSON lines: quote_id, speaker); used when present.")
-FORMAT = typer.Option(None, "--format", help="jsonl, csv or parquet (default: from the file suffix, else jsonl).")
+Format = Optional[Literal["jsonl", "csv", "parquet"]]
+FORMAT = typer.Option(None, "--format",
+                      help="Output format (default: from the file suffix, else jsonl).")
 
 
 def fail(exc: StanceError) -> NoReturn:
@@ -42,7 +70,9 @@ def load_fixed(path: Optional[Path]) -> dict[str, str] | None:
 
     if path is None or not path.exists():
         return None
-    return {o["quote_id"]: o["speaker"] for _, o in read_jsonl(path) if o.get("quote_id") and o.get("speaker")}
+    fixed = {o["quote_id"]: o["speaker"] for _, o in read_jsonl(path) if o.get("quote_id") and o.get("speaker")}
+    typer.echo(f"using {len(fixed)} fixed attribution(s) from {path} (--fixed OTHER_FILE to change)", err=True)
+    return fixed
 
 
 def _show_version(value: bool) -> None:

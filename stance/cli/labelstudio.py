@@ -87,7 +87,7 @@ def config_cmd(
 
 @ls_app.command("export")
 def export_cmd(
-    scores: Path = typer.Argument(..., help="A scores file written by `stance score`."),
+    scores: Path = typer.Argument(..., metavar="SCORES", help="A scores file written by `stance score`."),
     output: Path = typer.Option(..., "-o", "--output", help="Label Studio import JSON."),
     roster: Path = ROSTER,
     include_duplicates: bool = DUPES,
@@ -104,7 +104,7 @@ def export_cmd(
 
 @ls_app.command("push")
 def push_cmd(
-    scores: Path = typer.Argument(..., help="A scores file written by `stance score`."),
+    scores: Path = typer.Argument(..., metavar="SCORES", help="A scores file written by `stance score`."),
     project: str = typer.Option(..., "--project", help="Project title (created if missing)."),
     url: Optional[str] = URL,
     api_key: Optional[str] = KEY,

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 import typer
 
 from ..errors import StanceError
-from .common import FORMAT, PATHS, ROSTER, app, fail, finish
+from .common import FORMAT, PATHS, Format, ROSTER, app, fail, finish
 from .common import EXIT_SKIPPED, FIXED, load_fixed
 
 MODEL = typer.Option(None, "--model", help="Model folder (default: the promoted model, else the shipped one).")
-TARGETS = typer.Option(None, "--targets", help="Targets YAML (default: the packaged one).")
+TARGETS = typer.Option(None, "--targets-file", help="Targets YAML: the actors and topics scored (default: the packaged one).")
 BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
+Precision = Literal["auto", "fp32", "bf16", "int8"]
 PRECISION = typer.Option("auto", "--precision",
                          help="auto (default: bf16 where the CPU has native bfloat16, else fp32), fp32 (the "
                               "reference), bf16 or int8 (faster still, but about one label in ten differs; "
@@ -35,14 +36,14 @@ def score(
     paths: list[Path] = PATHS,
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help="Scores file (.jsonl, .csv or .parquet; default: JSON lines to stdout)."),
-    fmt: Optional[str] = FORMAT,
-    target: list[str] = typer.Option([], "--target", help="Extra free-text target (repeatable)."),
+    fmt: Format = FORMAT,
+    target: list[str] = typer.Option([], "--extra-target", help="One more target, free text (repeatable): --extra-target \"free trade\"."),
     model: Optional[Path] = MODEL,
     targets: Optional[Path] = TARGETS,
     roster: Optional[Path] = ROSTER,
     fixed: Optional[Path] = FIXED,
     batch_size: int = BATCH,
-    precision: str = PRECISION,
+    precision: Precision = PRECISION,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
     gated: bool = typer.Option(True, "--gated/--ungated",
                                help="Give a direction only past the route's relevance threshold (default), or "
@@ -68,14 +69,14 @@ def score(
 
 @app.command()
 def classify(
-    input: Path = typer.Argument(..., help="JSON lines of {text, target, speaker?, context?}."),
+    input: Path = typer.Argument(..., metavar="FILE", help="JSON lines of {text, target, speaker?, context?}."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
-    fmt: Optional[str] = FORMAT,
+    fmt: Format = FORMAT,
     model: Optional[Path] = MODEL,
     targets: Optional[Path] = TARGETS,
     roster: Optional[Path] = ROSTER,
     batch_size: int = BATCH,
-    precision: str = PRECISION,
+    precision: Precision = PRECISION,
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a TTY)."),
 ) -> None:
     """Score {text, target} rows: stance and sentiment."""
@@ -95,15 +96,16 @@ def classify(
 
 @app.command()
 def report(
-    scores: Path = typer.Argument(..., help="A scores file written by `stance score`."),
-    output: Path = typer.Option(Path("report"), "-o", "--output",
-                                help="Folder for matrix.csv, heatmap.png, quotes.html, edges.csv, network.graphml."),
+    scores: Path = typer.Argument(..., metavar="SCORES", help="A scores file written by `stance score`."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Folder for matrix.csv, heatmap.png, quotes.html, edges.csv, "
+                                               "network.graphml (default: <SCORES name>_report beside it)."),
 ) -> None:
     """Speaker x target stance matrix: CSV, heatmap, HTML."""
     from ..report import build_report
 
     try:
-        info = build_report(scores, output)
+        info = build_report(scores, output if output is not None else scores.with_name(f"{scores.stem}_report"))
     except StanceError as exc:
         fail(exc)
     for key in ("csv", "png", "html", "edges", "graphml"):

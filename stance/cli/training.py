@@ -13,7 +13,8 @@ from .common import app, fail
 
 @app.command()
 def train(
-    config: Path = typer.Option(Path("training/config.yaml"), "--config", help="Training config (commented YAML)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Training config (commented YAML; default: "
+                                          "training/config.yaml here, else the copy shipped with the package)."),
     set_: list[str] = typer.Option([], "--set", help="Override one value: --set train.epochs=1 (repeatable)."),
     annotations: list[Path] = typer.Option([], "--annotations",
                                            help="Corrected annotations (file or folder): retrain the current model."),
