@@ -34,9 +34,11 @@ def _usage_name(self) -> str:  # noqa: ANN001
     return name + ("..." if self.nargs != 1 else "")
 
 
-_typer_core.TyperOption.display_type = _plain_type(_typer_core.TyperOption.display_type)
-_typer_core.TyperArgument.display_type = lambda self, ctx: ""  # the argument's name says it  # noqa: E731
-_typer_core.TyperArgument._usage_display_name = _usage_name
+if hasattr(_typer_core.TyperOption, "display_type"):  # Typer >= 0.20 writes its own type placeholders
+    _typer_core.TyperOption.display_type = _plain_type(_typer_core.TyperOption.display_type)
+    _typer_core.TyperArgument.display_type = lambda self, ctx: ""  # the argument's name says it  # noqa: E731
+if hasattr(_typer_core.TyperArgument, "_usage_display_name"):
+    _typer_core.TyperArgument._usage_display_name = _usage_name
 
 app = typer.Typer(help="Who said what in news articles, and how they feel about it.", no_args_is_help=True,
                   rich_markup_mode=None,
