@@ -242,14 +242,35 @@ def clean_text(text: str) -> tuple[str, str | None]:
     return "\n".join(out), date
 
 
+_BYLINE = re.compile(r"^(by\s+[A-Z]|updated\b|published\b|\d{1,2}\s+(min|minute)s?\s+read\b)", re.IGNORECASE)
+_CAPTION_END = re.compile(r"(\s[—–-]+\s*[A-Z][\w.&/ ]{1,30}|\((AP|AFP|Reuters|Getty)[^)]*\)|Photo[^.]{0,60})\s*$")
+TITLE_CHARS = 120  # a title made from a caption or a lead sentence is cut at a word near here
+
+
+def _short(text: str) -> str:
+    if len(text) <= TITLE_CHARS:
+        return text
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—–- ") + "…"
+
+
 def _guess_title(clean: str) -> str | None:
-    """The first non-empty line, when it is short and does not end like a sentence."""
-    for line in clean.split("\n"):
-        s = line.strip()
-        if s:
-            if len(s) < 160 and not s.endswith((".", "?", "!", '"', "”")):
-                return s
-            return None
+    """The article's headline: the first short line that does not end like a sentence, passing over
+    a section label ("East Asia") over it or a byline; else the first sentence of the first line
+    (a caption the cleaner kept, or the lead), cut near TITLE_CHARS characters."""
+    lines = [ln.strip() for ln in clean.split("\n") if ln.strip()]
+    for i, s in enumerate(lines[:4]):
+        if _BYLINE.match(s):
+            continue
+        heading = len(s) < 160 and not s.endswith((".", "?", "!", '"', "”"))
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        label = heading and len(s.split()) <= 3 and len(nxt.split()) > 3 and len(nxt) < 160 \
+            and not nxt.endswith((".", "?", "!", '"', "”"))  # a short line over the real headline
+        if heading and not label:
+            return s
+        if not heading:
+            first = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", _CAPTION_END.sub("", s), maxsplit=1)[0]
+            return _short(first.strip()) or None
     return None
 
 

@@ -238,6 +238,7 @@ def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: in
         continues=quote_id(article.id, spans[sp.continues].start, spans[sp.continues].end)
         if sp.continues is not None else None,
         context=article.text[para.start:para.end], title=article.title, source=article.source,
+        date=article.date, url=article.url,
     )
 
 

@@ -61,6 +61,8 @@ class Quote:
     context: str = ""  # the paragraph around the quote, for review and the model
     title: str | None = None
     source: str | None = None
+    date: str | None = None  # the article's date (YYYY-MM-DD) when it gives one
+    url: str | None = None  # the article's address when it gives one (JSON lines `url`, HTML canonical link)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from stance.articles import make_article, paragraphs, read_articles
 from stance.pipeline import extract
 
@@ -77,3 +79,15 @@ def test_unreadable_inputs_come_back_as_errors_naming_the_file(tmp_path):
     assert any(s.endswith("bad.jsonl:2") and "malformed JSON" in m for s, m in errors.items())
     assert any(s.endswith("bad.jsonl:3") and "'text'" in m for s, m in errors.items())
     assert sum(1 for r in results if r.article) == 1
+
+
+@pytest.mark.parametrize("text, title", [
+    ("East Asia\n\nChina and US resume trade talks\n\nSenior officials met on Sunday.", "China and US resume trade talks"),
+    ("By Jane Smith\nTariffs bite in Ohio\nFarmers said so.", "Tariffs bite in Ohio"),
+    ("Talks resume\n\n\u201cWe want a fair deal,\u201d said Maya Ortiz.", "Talks resume"),
+    ("US Secretary of State Marco Rubio on Friday said he had a positive meeting with his Chinese counterpart Wang Yi "
+     "on the sidelines of ASEAN talks. Tariffs were in focus.",
+     "US Secretary of State Marco Rubio on Friday said he had a positive meeting with his Chinese counterpart Wang Yi on the…"),
+])
+def test_title_is_the_headline_or_the_lead_not_a_section_label(text, title):
+    assert make_article(text, source="x.txt").title == title
