@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test install install-dev clean
+.PHONY: demo test install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ demo: install
 	$(BIN)/stance score seeds/articles -o $(OUT)/scores.jsonl
 	$(BIN)/stance report $(OUT)/scores.jsonl -o $(OUT)/report
 
-test: install-dev
+# Debian's Chromium for the browser tests (the report page, the review page); skipped when it cannot be installed
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "note: Chromium could not be installed; the browser tests will be skipped"
+
+test: install-dev browser
 	$(BIN)/python -m pytest
 
 clean:

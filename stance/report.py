@@ -14,10 +14,8 @@ Gephi, networkx, igraph and discourse network analysis tools read.
 
 from __future__ import annotations
 
-import base64
 import csv
 import heapq
-import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +30,8 @@ from .io import atomic_open, read_jsonl
 TOP_QUOTES = 5  # directional quotes listed per cell in the HTML page
 TOP_FINDINGS = 10  # cells summarised at the top of the page
 CONTEXT_CHARS = 400  # of the paragraph shown under a partial quote
-MAX_ROWS, MAX_COLS = 30, 25  # speakers and targets drawn in the heatmap (the CSV has all)
+MAX_ROWS, MAX_COLS = 30, 25  # speakers and targets drawn in heatmap.png (the CSV has all)
+SVG_ROWS, SVG_COLS = 80, 40  # and in the page's SVG heatmap, which scales to the page width
 MATRIX_CSV, HEATMAP_PNG, QUOTES_HTML = "matrix.csv", "heatmap.png", "quotes.html"
 EDGES_CSV, GRAPHML = "edges.csv", "network.graphml"
 NESTED = ("stance", "sentiment", "speakers")
@@ -57,6 +56,7 @@ class Cell:
             item = (float(probs[label]), -seq, {"text": rec.get("text", ""), "label": label, "probs": probs,
                                                 "via": scored.get("via"), "article": rec.get("article"),
                                                 "source": rec.get("source"), "title": rec.get("title"),
+                                                "date": rec.get("date"), "url": rec.get("url"),
                                                 "context": (rec.get("context") or "")[:CONTEXT_CHARS]})
             (heapq.heappush if len(self.top) < TOP_QUOTES else heapq.heappushpop)(self.top, item)
 
@@ -174,15 +174,16 @@ def write_graphml(cells: dict[tuple[str, str], Cell], path: Path) -> None:
         fh.write("\n".join(lines))
 
 
-def _axes(cells: dict[tuple[str, str], Cell]) -> tuple[list[str], list[str]]:
-    """Speakers and targets to draw, most directional evidence first (cut at MAX_ROWS, MAX_COLS)."""
+def _axes(cells: dict[tuple[str, str], Cell], max_rows: int = MAX_ROWS,
+          max_cols: int = MAX_COLS) -> tuple[list[str], list[str]]:
+    """Speakers and targets to draw, most directional evidence first (cut at max_rows, max_cols)."""
     rows: dict[str, int] = {}
     cols: dict[str, int] = {}
     for (speaker, target), c in _directional(cells):
         rows[speaker] = rows.get(speaker, 0) + c.evidence
         cols[target] = cols.get(target, 0) + c.evidence
     order = lambda d: sorted(d, key=lambda k: (-d[k], k))  # noqa: E731
-    return order(rows)[:MAX_ROWS], order(cols)[:MAX_COLS]
+    return order(rows)[:max_rows], order(cols)[:max_cols]
 
 
 def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
@@ -224,66 +225,13 @@ def draw_heatmap(cells: dict[tuple[str, str], Cell], path: Path) -> None:
     plt.close(fig)
 
 
-def _context_html(q: dict[str, Any]) -> str:
-    """The paragraph under a quote that is only part of it ("concern"), so the reader sees the claim."""
-    ctx = " ".join((q.get("context") or "").split())
-    if not ctx or ctx == " ".join(q["text"].split()):
-        return ""
-    return f"<div class=c>{html.escape(ctx)}{'…' if len(ctx) >= CONTEXT_CHARS - 1 else ''}</div>"
+def write_html(cells: dict[tuple[str, str], Cell], path: Path, seen: dict[str, int]) -> None:
+    """The report page (`stance.reportpage`): findings, SVG heatmap, index by target, cells by speaker."""
+    from .reportpage import page
 
-
-def _cell_html(speaker: str, target: str, c: Cell) -> str:
-    esc = html.escape
-    items = "".join(
-        f"<li><q>{esc(q['text'])}</q> <span class=l>{esc(q['label'])} {q['probs'][q['label']]:.2f}</span> "
-        f"<span class=p>({' '.join(f'{k} {v:.2f}' for k, v in q['probs'].items())}"
-        f"{'; via ' + esc(q['via']) if q.get('via') else ''})</span> "
-        f"<span class=s>{esc(str(q.get('title') or q.get('source') or q.get('article') or ''))}</span>"
-        f"{_context_html(q)}</li>"
-        for _, _, q in sorted(c.top, reverse=True))
-    return (f"<section id='{_anchor(speaker, target)}'><h3>{esc(speaker)} → {esc(target)}</h3>"
-            f"<p>{c.labels['favor']} in favor, "
-            f"{c.labels['against']} against, of {c.n} quote(s) scored toward {esc(target)}</p>"
-            f"<ol>{items}</ol></section>")
-
-
-def _anchor(speaker: str, target: str) -> str:
-    return "c-" + "".join(ch if ch.isalnum() else "-" for ch in f"{speaker}--{target}")
-
-
-def _findings_html(cells: dict[tuple[str, str], Cell]) -> str:
-    """The strongest directional cells first: who stands where toward whom, with the evidence count
-    and the most confident quote, each linked to its section below."""
-    esc = html.escape
-    items = []
-    for (speaker, target), c in _directional(cells)[:TOP_FINDINGS]:
-        lean = "in favor of" if (c.net or 0) > 0 else "against" if (c.net or 0) < 0 else "split on"
-        best = max(c.top)[2] if c.top else None
-        quote = f" — <q>{esc(best['text'][:160])}</q>" if best else ""
-        items.append(f"<li><a href='#{_anchor(speaker, target)}'><b>{esc(speaker)}</b> {lean} <b>{esc(target)}</b></a>: "
-                     f"{c.labels['favor']} favor, {c.labels['against']} against, of {c.n} quote(s){quote}</li>")
-    if not items:
-        return "<h2>Findings</h2><p>No quote takes a position toward any target.</p>"
-    return f"<h2>Findings</h2><ol class=f>{''.join(items)}</ol>"
-
-
-def write_html(cells: dict[tuple[str, str], Cell], png: Path, path: Path, seen: dict[str, int]) -> None:
-    """One page, no external files: findings first, the heatmap inlined, then every directional cell,
-    most evidence first."""
-    img = base64.b64encode(png.read_bytes()).decode("ascii")
-    sections = "".join(_cell_html(s, t, c) for (s, t), c in _directional(cells))
-    page = (
-        "<!doctype html><html><head><meta charset=utf-8><title>Stance report</title><style>"
-        "body{font:14px sans-serif;max-width:60em;margin:auto}q{font-style:italic}.l{font-weight:bold}"
-        ".p,.s,.c{color:#666;font-size:12px}section{border-top:1px solid #ddd}</style></head><body>"
-        f"<h1>Stance report</h1><p>{seen['used']} quote(s) with a speaker; {seen['copies']} syndicated "
-        f"cop(ies) counted once; {seen['no_speaker']} without speaker or stance left out. Only cells where a "
-        "quote takes a position are listed; each lists its quotes with the probability of their label.</p>"
-        f"{_findings_html(cells)}"
-        f"<img alt='speaker x target heatmap' src='data:image/png;base64,{img}' style='max-width:100%'>{sections}"
-        "</body></html>")
+    rows, cols = _axes(cells, SVG_ROWS, SVG_COLS)
     with atomic_open(path) as fh:
-        fh.write(page)
+        fh.write(page(cells, _directional(cells), rows, cols, seen, top_findings=TOP_FINDINGS))
 
 
 def build_report(scores_path: str | Path, out_dir: str | Path) -> dict[str, Any]:
@@ -302,6 +250,6 @@ def build_report(scores_path: str | Path, out_dir: str | Path) -> dict[str, Any]
     write_edges(cells, paths["edges"])
     write_graphml(cells, paths["graphml"])
     draw_heatmap(cells, paths["png"])
-    write_html(cells, paths["png"], paths["html"], seen)
+    write_html(cells, paths["html"], seen)
     return {**{k: str(v) for k, v in paths.items()}, **seen, "cells": len(cells),
             "directional_cells": len(_directional(cells))}

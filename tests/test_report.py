@@ -91,8 +91,8 @@ def test_png_is_an_image_and_html_is_escaped_and_self_contained(tmp_path):
     png = Path(summary["png"]).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
     page = Path(summary["html"]).read_text(encoding="utf-8")
-    assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "data:image/png;base64," in page and "src='http" not in page
+    assert page.count("<script>") == 1 and "&lt;script&gt;" in page  # only the page's own filter script
+    assert "<svg class=heatmap" in page and "src=" not in page and "href='http" not in page  # nothing external
     assert page.index("Quote number 0") < page.index("&lt;script&gt;")  # strongest stance listed first
 
 
@@ -146,7 +146,7 @@ def test_the_page_opens_with_findings_strongest_first(tmp_path):
     scores = tmp_path / "scores.jsonl"
     write_records(records, scores)
     page = Path(build_report(scores, tmp_path / "report")["html"]).read_text(encoding="utf-8")
-    findings = page[page.index("<h2>Findings</h2>"):page.index("<img")]
+    findings = page[page.index("<h2 id=findings>Findings</h2>"):page.index("<h2 id=heatmap>")]
     assert findings.index("Wang Yi</b> against <b>United States") < findings.index("Marco Rubio</b> in favor of <b>China")
     assert "2 against, of 2 quote(s)" in findings and "Washington is bullying the world." in findings
     assert "Marco Rubio</b> in favor of <b>Wang Yi" not in findings  # no directional evidence, no finding
