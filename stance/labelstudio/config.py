@@ -1,7 +1,8 @@
 """The Label Studio labeling config: what a reviewer sees and corrects for one quote.
 
-The reviewer sees the article title, the quote, the speaker the extractor found and the
-paragraph around the quote; corrects the speaker (a roster choice, or free text for anyone
+The reviewer sees the article title and source, the quote highlighted in its paragraph, the
+speaker the extractor found, and per target how the quote reaches it (named, referred, context,
+article) with the model's probabilities; corrects the speaker (a roster choice, or free text for anyone
 else), picks a stance per target and a sentiment. Targets differ per quote, so the stance
 choices sit in a `Repeater` over the task's `targets` list: target i gets `target_<i>` (its name)
 and `stance_<i>` (the choice), the names the annotation loader reads back.
@@ -39,8 +40,10 @@ def labeling_config(roster: Sequence[str]) -> str:
     stance = _choices(F.stance_field(idx), F.target_field(idx), STANCE_LABELS, inline=True)
     lines = [
         "<View>",
-        '  <Header value="$title" size="5"/>',
-        '  <Header value="Quote" size="6"/>',
+        '  <Header value="$title" size="4"/>',
+        '  <Header value="$source_line" size="6"/>',
+        '  <Header value="The quote, highlighted in its paragraph" size="6"/>',
+        '  <HyperText name="paragraph" value="$context_html" inline="true"/>',
         f'  <Text name="{F.QUOTE}" value="$text"/>',
         '  <Header value="Speaker found by the extractor (correct it below if wrong)" size="6"/>',
         '  <Header value="$speaker" size="6"/>',
@@ -49,15 +52,15 @@ def labeling_config(roster: Sequence[str]) -> str:
         "  </View>",
         f'  <TextArea name="{F.SPEAKER_OTHER}" toName="{F.QUOTE}" maxSubmissions="1" rows="1"'
         ' placeholder="Someone not in the list: type the speaker\'s name"/>',
-        '  <Header value="Stance toward each target" size="6"/>',
+        '  <Header value="Stance toward each target: the model\'s label is pre-selected; none = not addressed, or no'
+        ' position taken" size="6"/>',
         f'  <Repeater on="$targets" indexFlag="{idx}">',
         f'    <Text name="{F.target_field(idx)}" value="$targets[{idx}].name"/>',
+        f'    <Text name="{F.HINT_PREFIX}{idx}" value="$targets[{idx}].hint"/>',
         *_indent(stance, 2),
         "  </Repeater>",
         '  <Header value="Sentiment of the quote" size="6"/>',
         *_indent(_choices(F.SENTIMENT, F.QUOTE, SENTIMENT_LABELS, inline=True), 1),
-        '  <Header value="Paragraph" size="6"/>',
-        '  <Text name="context" value="$context" granularity="paragraph"/>',
         "</View>",
     ]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ SPEAKER_OTHER = "speaker_other"  # <TextArea>: a speaker not in the roster (wins
 SENTIMENT = "sentiment"  # <Choices>: the quote's sentiment
 STANCE_PREFIX = "stance_"  # <Choices name="stance_{i}">: stance toward target i
 TARGET_PREFIX = "target_"  # <Text name="target_{i}">: the name of target i
+HINT_PREFIX = "hint_"  # <Text name="hint_{i}">: how the quote reaches target i, and the model's probabilities
 
 CONTROLS = (SPEAKER, SPEAKER_OTHER, SENTIMENT)
 

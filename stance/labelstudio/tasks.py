@@ -1,13 +1,15 @@
 """Scored quotes -> Label Studio import JSON: the quote in `data`, the model's labels as a prediction.
 
 A task's `data` keeps the fields of the annotation contract (quote_id, text, speaker, ...), the
-full probabilities, and `uncertainty` (mean of 1 - max probability over the stance heads and the
+paragraph as HTML with the quote marked, per target its route and a hint with the model's
+probabilities, the full probabilities, and `uncertainty` (mean of 1 - max probability over the stance heads and the
 sentiment head) so reviewers can sort the least certain first. The prediction's `score` is
 1 - uncertainty, which Label Studio's "prediction-score-min" sampling serves lowest first.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -71,6 +73,34 @@ def check_record(record: dict[str, Any], *, path: str, line: int) -> None:
     check_head(record.get("sentiment"), SENTIMENT_LABELS, "sentiment", path=path, line=line)
 
 
+ROUTE_WORDS = {"named": "named in the quote", "referred": "referred to in the quote (he, they, both sides, ...)",
+               "context": "named only in the paragraph", "article": "another speaker of the article, not in the quote",
+               "always": "scored for every quote", "extra": "asked for on the command line"}
+
+
+def target_hint(head: dict[str, Any]) -> str:
+    """How the quote reaches a target and what the model gives it: "named in the quote · model:
+    against 0.82 (favor 0.05, against 0.82, none 0.13)"."""
+    probs = head["probs"]
+    route = ROUTE_WORDS.get(head.get("via") or "", head.get("via") or "")
+    spread = ", ".join(f"{k} {probs[k]:.2f}" for k in STANCE_LABELS)
+    return f"{route + ' · ' if route else ''}model: {head['label']} {probs[head['label']]:.2f} ({spread})"
+
+
+def highlighted(context: str, text: str) -> str:
+    """The paragraph as escaped HTML with the quote in <mark> (its first occurrence)."""
+    at = context.find(text) if text else -1
+    if at < 0:
+        return f"<p>{html.escape(context)}</p>" if context else f"<p><mark>{html.escape(text)}</mark></p>"
+    return (f"<p>{html.escape(context[:at])}<mark>{html.escape(text)}</mark>"
+            f"{html.escape(context[at + len(text):])}</p>")
+
+
+def source_line(record: dict[str, Any]) -> str:
+    parts = [record.get("url") or record.get("source"), record.get("date")]
+    return " · ".join(str(p) for p in parts if p)
+
+
 def task_for(record: dict[str, Any], roster: Sequence[str]) -> dict[str, Any]:
     """One Label Studio task for a checked scored quote."""
     data: dict[str, Any] = {"quote_id": record["id"]}
@@ -78,7 +108,11 @@ def task_for(record: dict[str, Any], roster: Sequence[str]) -> dict[str, Any]:
     for key in ("text", "title", "context"):  # Label Studio's Text and Header tags need strings
         data[key] = data[key] or ""
     data["speaker"] = record.get("speaker") or ""
-    data["targets"] = [{"name": name} for name in record["stance"]]
+    data["targets"] = [{"name": name, "hint": target_hint(head), "via": head.get("via")}
+                       for name, head in record["stance"].items()]
+    data["context_html"] = highlighted(data["context"], data["text"])
+    data["source_line"] = source_line(record)
+    data["date"], data["url"] = record.get("date"), record.get("url")
     data["uncertainty"] = uncertainty(record)
     data["model_version"] = record["model_version"]
     data["probs"] = {"stance": {t: h["probs"] for t, h in record["stance"].items()},
