@@ -14,9 +14,9 @@ Two sets, each quote scored toward every target the product scores for it (`stan
 Figures, on actors (people, countries, bodies; not topics): matrix precision (share of favor /
 against labels that gold confirms), false-stance rate (share of gold-`none` pairs given a
 direction), directional recall (share of gold favor / against pairs, scored or not, given the
-gold label), then tariff macro-F1 and scoring speed. Columns: the previous shipped model as it was
-shipped (most probable label everywhere), the same with this code's route thresholds, this model
-without and with its thresholds (the default).
+gold label), then tariff macro-F1 and scoring speed. Columns: the previous shipped model with the
+most probable label everywhere, and as `stance score` runs it by default (this code's routes, its
+own relevance thresholds, or DEFAULT_RELEVANCE for a model without any); the same for this model.
 """
 
 from __future__ import annotations
@@ -193,8 +193,8 @@ def unlabelled_pairs(scored: Scored) -> list[dict]:
              "context": q.context} for q, t, via, _ in scored.rows if t not in q.gold]
 
 
-COLUMNS = (("previous, as shipped", "prev", False), ("previous + routes", "prev", True),
-           ("this, no thresholds", "this", False), ("this (default)", "this", True))
+COLUMNS = (("previous, most probable", "prev", False), ("previous (default)", "prev", True),
+           ("this, most probable", "this", False), ("this (default)", "this", True))
 ROWS = ("actor_pairs", "directional_labels", "matrix_precision", "false_stance_rate", "gold_directional",
         "directional_recall", "tariff_macro_f1", "quotes_per_s")
 
