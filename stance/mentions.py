@@ -34,6 +34,16 @@ GENERIC_BODY = re.compile(
     r"officials|representative|statement))?$", re.IGNORECASE)
 
 
+# Job titles that stand before a name ("Trade and Industry Minister Parks Tau", "European Commission
+# chief Ursula von der Leyen") or for it ("the premier", "the Prime Minister").
+TITLE_HEADS = (r"(?:prime minister|vice president|minister|secretary|president|premier|governor|senator|ambassador|"
+               r"chancellor|commissioner|chairman|chairwoman|chair|chief|director|mayor|envoy|negotiator|"
+               r"representative|adviser|advisor|spokesperson|spokesman|spokeswoman|leader|ceo)")
+_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:von|van|der|de|da|del|bin|al|la|le)\s+)*[A-Z][\w'’.-]+){1,3}"
+TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME})$")
+BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A canonical speaker: name, members when it is a group, and its type."""
@@ -68,6 +78,22 @@ class Canonicalizer:
     roster: Roster
     full_names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in this article
     bodies: list[str] = field(default_factory=list)  # bodies named in this article so far, latest last
+    titled: dict[str, str] = field(default_factory=dict)  # title head ("premier") -> the latest person named with it
+
+    def note_title(self, title: str, name: str) -> None:
+        """A person named with a job title ("Ontario Premier Doug Ford"): "the premier" means them later."""
+        m = re.search(rf"{TITLE_HEADS}$", title.strip(), re.IGNORECASE)
+        if m:
+            self.titled[" ".join(m.group(0).lower().split())] = name
+
+    def by_title(self, text: str) -> Resolved | None:
+        """The person a bare title stands for ("the premier", "the Prime Minister"): the latest person
+        the article named with that title."""
+        m = BARE_TITLE.match(text)
+        if m is None:
+            return None
+        name = self.titled.get(" ".join(m.group("head").lower().split()))
+        return Resolved(name, "person") if name else None
 
     def note_body(self, name: str) -> Resolved:
         """Remember a body named in the article (the latest is what "the ministry" means)."""
@@ -135,6 +161,11 @@ class Canonicalizer:
         text = _clean_name(text)
         if not text:
             return None
+        titled = TITLED_NAME.match(text)
+        if titled and not re.search(r"spokes", titled.group("title"), re.IGNORECASE):
+            who = self.person(titled.group("name"))  # "Commerce and Industry Minister Piyush Goyal" is one person
+            self.note_title(titled.group("title"), who.name)
+            return who
         parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text) if p.strip()]
         if len(parts) >= 2 and all(self._looks_like_name(p) for p in parts):
             members = []
@@ -156,6 +187,9 @@ class Canonicalizer:
             return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)
         if person_names:
             return self.person(person_names[-1])
+        titled_person = self.by_title(text)
+        if titled_person is not None:
+            return titled_person
         earlier = self.earlier_body(text)
         if earlier is not None:
             return self.note_body(earlier)

@@ -209,6 +209,9 @@ class Attributor:
                                                      and ent.root.head.dep_ in SUBJECT_DEPS)
             if ent.label_ == "PERSON":
                 who = self.canon.person(ent.text)
+                before = sent.doc[max(sent.start, ent.start - 4): ent.start].text
+                if before:
+                    self.canon.note_title(before, who.name)  # "Ontario Premier Doug Ford": "the premier" is Ford
             elif ent.label_ in ("ORG", "GPE", "NORP"):
                 name = ent.text
                 owner = [c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start]

@@ -26,6 +26,12 @@ def speaker_of(text, roster, startswith):
 
 
 CASES = [
+    # a compound job title before the name is not a group ("Commerce and Industry Minister ...")
+    ('"We will not be rushed," Commerce and Industry Minister Lena Berg said on Monday.', "We will not", "Lena Berg"),
+    ('"They are wrong," said European Commission chief Ursula von der Leyen.', "They are", "Ursula von der Leyen"),
+    # a bare title later in the article stands for the person named with it
+    ('Ontario Premier Doug Ford spoke on Friday.\n\n"We will fight back," the premier said.', "We will fight",
+     "Doug Ford"),
     # inverted cue after the quote, apposition not part of the name
     ('"We will not back down," said Jane Smith, a spokeswoman for the ministry.', "We will", "Jane Smith"),
     # cue before the quote, with a colon

@@ -111,16 +111,74 @@ def push_cmd(
     batch_size: int = typer.Option(100, "--batch-size", help="Tasks per import request."),
     roster: Path = ROSTER,
     include_duplicates: bool = DUPES,
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="URL",
+                                          help="Also connect this ML backend (`stance ls backend`) to the project."),
 ) -> None:
     """Import scored quotes into a project; safe to re-run (no duplicates)."""
+    from ..labelstudio.backend import attach
     from ..labelstudio.client import push
 
     try:
         result = push(scores, project=project, url=url, api_key=api_key, batch_size=batch_size, roster=roster,
                       include_duplicates=include_duplicates)
+        if backend:
+            result["backend"] = attach(project, backend, url=url, api_key=api_key)
     except StanceError as exc:
         fail(exc)
     typer.echo(json.dumps(result))
+
+
+@ls_app.command("connect")
+def connect_cmd(
+    project: str = typer.Option(..., "--project", help="Project title."),
+    backend: str = typer.Option("http://127.0.0.1:9090", "--backend", metavar="URL", help="The ML backend's address."),
+    url: Optional[str] = URL,
+    api_key: Optional[str] = KEY,
+) -> None:
+    """Connect an ML backend to a project: predictions on demand, annotation events for retraining."""
+    from ..labelstudio.backend import attach
+
+    try:
+        typer.echo(json.dumps(attach(project, backend, url=url, api_key=api_key)))
+    except StanceError as exc:
+        fail(exc)
+
+
+@ls_app.command("backend")
+def backend_cmd(
+    port: int = typer.Option(9090, "--port", help="Port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model folder (default: the promoted model, else the "
+                                                               "shipped one)."),
+    retrain_every: int = typer.Option(20, "--retrain-every", metavar="N",
+                                      help="Retrain after this many new or updated annotations."),
+    set_: list[str] = typer.Option([], "--set", help="Training override for retrains (repeatable), e.g. "
+                                                     "--set retrain.epochs=1."),
+    url: Optional[str] = URL,
+    api_key: Optional[str] = KEY,
+    roster: Path = ROSTER,
+) -> None:
+    """Serve the model to Label Studio as an ML backend (predict, setup, health, webhook, train)."""
+    import time
+
+    from ..labelstudio.backend import Backend, serve
+    from ..training import parse_sets
+
+    try:
+        backend = Backend(model=model, url=url, api_key=api_key, roster=roster, retrain_every=retrain_every,
+                          overrides=parse_sets(set_), log=lambda m: typer.echo(m, err=True))
+        server = serve(backend, host=host, port=port)
+    except (StanceError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"ML backend for Label Studio at http://{host}:{server.server_address[1]} serving "
+               f"{backend.model_version}; connect it with: stance ls connect --project NAME --backend "
+               f"http://{host}:{server.server_address[1]}", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
 @ls_app.command("pull")
