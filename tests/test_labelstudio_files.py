@@ -161,3 +161,17 @@ def test_a_malformed_export_writes_nothing(tmp_path):
     with pytest.raises(LabelStudioError, match=r"e.json: task 1: unknown from_name 'topic'"):
         pull_file(export, out, roster=write_roster(tmp_path))
     assert not out.exists()
+
+
+def test_each_pull_is_a_round_of_the_learning_curve(tmp_path):
+    export = tmp_path / "loop.json"
+    export.write_text(json.dumps(reviewed_export()), encoding="utf-8")
+    out = tmp_path / "annotations"
+    first = pull_file(export, out, roster=write_roster(tmp_path))["round"]
+    second = pull_file(export, out, roster=write_roster(tmp_path))["round"]
+    assert (first["round"], first["new"], second["round"], second["new"]) == (1, 2, 2, 0)
+    assert first["stance_agreement"] == 0.5  # 2 of the 4 stance labels kept (see the report test above)
+    with open(first["csv"], encoding="utf-8") as fh:
+        assert len(fh.read().splitlines()) == 3  # header + two rounds
+    assert Path(second["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(load_annotations(out)) == 2  # the curve's files are not read as annotations

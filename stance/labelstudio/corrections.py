@@ -19,6 +19,7 @@ from ..config import DEFAULT_ROSTER
 from ..errors import ConfigError, LabelStudioError
 from ..io import atomic_open, read_jsonl
 from .metrics import correction_report
+from .rounds import record_round
 
 DEFAULT_OUT_DIR = Path("annotations")
 FIXED_ATTRIBUTIONS = "fixed_attributions.jsonl"
@@ -123,9 +124,11 @@ def collect(tasks: list[dict[str, Any]], *, source: str, stem: str, out_dir: Pat
         json.dump(cleaned, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     fixed_path = write_fixed_attributions(speakers["fixed"], out_dir) if fix_speakers and speakers["fixed"] else None
+    report = correction_report(cleaned)
     return {"file": str(path), "annotations_dropped": given - kept, "fixed_attributions": len(speakers["fixed"]),
             "fixed_attributions_file": str(fixed_path) if fixed_path else None,
-            "alias_suggestions": speakers["aliases"], **correction_report(cleaned)}
+            "alias_suggestions": speakers["aliases"], **report,
+            "round": record_round(cleaned, report, out_dir=out_dir, stem=stem)}
 
 
 def pull_file(export_path: Path, out_dir: Path = DEFAULT_OUT_DIR, *, roster: Path = DEFAULT_ROSTER,

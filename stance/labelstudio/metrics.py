@@ -123,4 +123,9 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(f"  speaker: {sp['changed']}/{sp['n']} corrected (rate {sp['rate']})")
     alpha = ", ".join(f"{k} {v if v is not None else 'n/a'}" for k, v in report["alpha"].items())
     lines.append(f"  Krippendorff's alpha: {alpha}")
+    r = report.get("round")
+    if r:
+        lines.append(f"  round {r['round']}: {r['new']} new annotated task(s); reviewers kept the model's stance "
+                     f"{r['stance_agreement']}, sentiment {r['sentiment_agreement']}, speaker {r['speaker_agreement']}"
+                     f" (learning curve: {r['csv']}, {r['png']})")
     return "\n".join(lines)
