@@ -82,7 +82,7 @@ def test_backend_predicts_retrains_from_webhooks_and_serves_the_promoted_model(l
         # A task added without predictions gets one from the backend, with the model's version.
         fresh = client.tasks.create(project=pushed["project_id"], data={
             "quote_id": "fresh-1", "text": "Beijing keeps cheating American workers", "speaker": "Marco Rubio",
-            "context": "Rubio said Beijing keeps cheating American workers.", "title": "", "kind": "direct",
+            "context": "Rubio said Beijing keeps cheating American workers.", "title": "", "kind": "direct", "context_html": "", "source_line": "",
             "targets": [{"name": "tariffs"}, {"name": "China"}]})
         assert not predictions_of(client, fresh.id)
         client.actions.create(id="retrieve_tasks_predictions", project=pushed["project_id"],
@@ -111,7 +111,7 @@ def test_backend_predicts_retrains_from_webhooks_and_serves_the_promoted_model(l
         assert get(f"{base}/is_training")["last"]["model_version"] == new
         again = client.tasks.create(project=pushed["project_id"], data={
             "quote_id": "fresh-2", "text": "China is a fair partner", "speaker": "Marco Rubio", "context": "",
-            "title": "", "kind": "direct", "targets": [{"name": "China"}]})
+            "title": "", "kind": "direct", "context_html": "", "source_line": "", "targets": [{"name": "China"}]})
         client.actions.create(id="retrieve_tasks_predictions", project=pushed["project_id"],
                               selected_items={"all": False, "included": [again.id]})
         assert wait_for(lambda: predictions_of(client, again.id), 60)

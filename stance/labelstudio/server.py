@@ -178,6 +178,10 @@ def base_env(data_dir: Path) -> dict[str, str]:
         "LABEL_STUDIO_LATEST_VERSION_CHECK": "false",
         "LABEL_STUDIO_COLLECT_ANALYTICS": "false",
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+        # The server listens on 127.0.0.1 and its ML backend (`stance ls backend`) does too: Label
+        # Studio's guard against server-side requests to loopback would refuse to connect them.
+        "SSRF_PROTECTION_ENABLED": "false",
+        "ML_BLOCK_LOCAL_IP": "false",
     })
     return env
 
