@@ -197,7 +197,14 @@ class StanceModel:
 
     def quantize(self) -> StanceModel:
         """Dynamic int8 quantisation of the linear layers, in place: faster on CPU, for scoring only."""
-        self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
+        import warnings
+
+        with warnings.catch_warnings():
+            # torch 2.13 announces the removal of torch.ao's dynamic quantisation on every call; the
+            # replacement (torchao) is not a dependency, and a user cannot act on the notice
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
         self.precision = "int8"
         return self
 

@@ -61,3 +61,16 @@ def test_report_folder_defaults_to_the_scores_name(tmp_path):
     assert res.exit_code == 0, res.output
     assert (tmp_path / "week1_report" / "quotes.html").is_file()
     assert not Path("report").exists() or Path("report").stat().st_mtime < scores.stat().st_mtime
+
+
+def test_int8_scoring_prints_no_library_warning(tmp_path):
+    import warnings
+
+    from stance.model import Pair, load_model
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = load_model(precision="int8")
+        model.predict([Pair("Tariffs hurt farmers.", "tariffs")])
+    assert not [w for w in caught if "torch" in str(w.filename) or "quantiz" in str(w.message).lower()], \
+        [str(w.message)[:120] for w in caught]
