@@ -176,11 +176,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from .model import SETTINGS_FILE, load_model
     from .targets import load_targets
-    from .training import DEFAULT_CONFIG, build_base_data, load_config, parse_sets
+    from .training import build_base_data, load_config, parse_sets
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("model", type=Path, help="checkpoint folder")
-    ap.add_argument("--config", default=str(DEFAULT_CONFIG))
+    ap.add_argument("--config", default=None, help="training config (default: as `stance train`)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args(argv)
     model = load_model(args.model)

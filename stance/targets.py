@@ -58,6 +58,15 @@ def _pattern(forms: Iterable[str], case_sensitive: bool) -> re.Pattern[str] | No
     return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", 0 if case_sensitive else re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _as_written(words: str) -> re.Pattern[str] | None:
+    """A free-text target found as written, any case, spaces as any whitespace (compiled once per name:
+    it is asked for every pair the model reads)."""
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + re.escape(words).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
+
+
 def _preceded_by_first_name(text: str, start: int) -> bool:
     """ "Bill Clinton", "Ivanka Trump": a capitalised non-title word right before a surname."""
     m = re.search(r"([A-Z][\w'’]*)\.?\s+$", text[max(0, start - 40):start])
@@ -99,11 +108,8 @@ class TargetConfig:
         does not hold (a benchmark's topic, a one-off target) is found as written, any case."""
         if name in self._match_by_name:
             return list(self._found(*self._match_by_name[name], text))
-        words = " ".join(name.split())
-        if not words:
-            return []
-        pat = re.compile(r"(?<!\w)" + re.escape(words).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
-        return [m.span() for m in pat.finditer(text)]
+        pat = _as_written(" ".join(name.split()))
+        return [m.span() for m in pat.finditer(text)] if pat else []
 
     @staticmethod
     def _found(target: Target, pat: re.Pattern[str] | None, excl: re.Pattern[str] | None,

@@ -48,15 +48,16 @@ def data_path(value: str | Path, key: str) -> Path:
     """A data path of the config: as given when it exists (relative to the current folder), else
     relative to the repository that holds the package; a clear error when neither exists."""
     path = Path(value)
-    if path.exists() or path.is_absolute():
-        if not path.exists():
-            raise ConfigError(f"{key}: {path} not found (set {key}=null to train without it)")
+    if path.exists():
         return path
-    beside = REPO_ROOT / path
-    if beside.exists():
-        return beside
+    if path.is_absolute():
+        raise ConfigError(f"{key}: {path} not found (set {key}=null to train without it)")
+    if (REPO_ROOT / path).exists():
+        return REPO_ROOT / path
     raise ConfigError(f"{key}: {path} not found here or in {REPO_ROOT} (run from the repository, or set "
                       f"{key}=null to train without it)")
+
+
 PRIMARY = ("heldout", "heldout_sentiment")  # the promote rule's first test: held-out human labels
 
 

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--previous", default=None,
                     help="previous model to print beside: folder or git revision (default: the last committed "
                          "model of another version; 'none' to leave it out)")
-    ap.add_argument("--config", default="training/config.yaml")
+    ap.add_argument("--config", default=None, help="training config (default: as `stance train`)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
     ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic")
     ap.add_argument("--int8", action="store_true", help="same as --precision int8")
