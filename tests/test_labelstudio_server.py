@@ -87,6 +87,13 @@ def test_push_review_pull_and_push_again(label_studio, tmp_path):
     assert report["stance"]["United States"]["confusion"] == {"favor": {"against": 1}}
     assert report["speaker"] == {"n": 2, "changed": 1, "rate": 0.5}
     assert report["alpha"]["sentiment"] == 0.0  # the two reviewers disagreed on the only shared sentiment
+    # Review order: q1 (two reviewers, sentiment apart) carries its disagreement and leads the tab.
+    after = {t.data["quote_id"]: t for t in client.tasks.list(project=first["project_id"], fields="all")}
+    assert after[q1].data["disagreement"] == round(1 / 3, 4)  # 3 shared fields, one of them apart
+    assert after[q2].data["disagreement"] == 0.0 and after[q1].data["uncertainty"] == tasks[q1].data["uncertainty"]
+    assert report["review_order"]["most_disputed"] == [q1]
+    view = next(v for v in client.views.list(project=first["project_id"]) if v.data.get("title") == "review order")
+    assert view.data["ordering"] == ["-tasks:data.disagreement", "-tasks:data.uncertainty"]
 
     quotes = {q.quote_id: q for q in load_annotations(Path(report["file"]))}
     assert set(quotes) == {q1, q2}
@@ -97,6 +104,8 @@ def test_push_review_pull_and_push_again(label_studio, tmp_path):
     fixed = [json.loads(line) for line in (out / FIXED_ATTRIBUTIONS).read_text().splitlines()]
     assert fixed == [{"quote_id": q2, "speaker": "Jamieson Greer", "previous": "Wang Yi", "mention": "Wang"}]
 
+    assert pull(project="loop", url=url, api_key=key, out_dir=out, roster=roster)["review_order"]["tasks_updated"] == 0
+    assert sum(v.data.get("title") == "review order" for v in client.views.list(project=first["project_id"])) == 1
     again = push(scores, project="loop", url=url, api_key=key, roster=roster)
     assert again["created"] is False and again["existing"] == 3 and again["imported"] == 0
     assert len(list(client.tasks.list(project=first["project_id"]))) == 3

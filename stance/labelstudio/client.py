@@ -18,6 +18,7 @@ from ..errors import LabelStudioError
 from . import fields as F
 from .config import labeling_config, read_roster
 from .corrections import DEFAULT_OUT_DIR, collect
+from .order import review_order
 from .tasks import iter_tasks
 
 DEFAULT_BATCH_SIZE = 100
@@ -152,5 +153,8 @@ def pull(*, project: str, url: str | None = None, api_key: str | None = None,
     if proj is None:
         raise LabelStudioError(f"no project titled {project!r} at {url}; push to it first")
     tasks = fetch_export(client, url, proj.id)
-    return collect(tasks, source=f"{url} project {project!r}", stem=project, out_dir=out_dir, roster=roster,
-                   fix_speakers=fix_speakers)
+    report = collect(tasks, source=f"{url} project {project!r}", stem=project, out_dir=out_dir, roster=roster,
+                     fix_speakers=fix_speakers)
+    with translated(url, "writing the review order"):
+        report["review_order"] = review_order(client, proj.id, tasks)
+    return report

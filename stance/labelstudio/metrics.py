@@ -128,4 +128,9 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  round {r['round']}: {r['new']} new annotated task(s); reviewers kept the model's stance "
                      f"{r['stance_agreement']}, sentiment {r['sentiment_agreement']}, speaker {r['speaker_agreement']}"
                      f" (learning curve: {r['csv']}, {r['png']})")
+    order = report.get("review_order")
+    if order:
+        disputed = ", ".join(order["most_disputed"]) or "none"
+        lines.append(f"  review order: tab \"review order\" (reviewer disagreement, then model uncertainty); "
+                     f"most disputed: {disputed}")
     return "\n".join(lines)

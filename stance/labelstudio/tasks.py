@@ -114,6 +114,7 @@ def task_for(record: dict[str, Any], roster: Sequence[str]) -> dict[str, Any]:
     data["source_line"] = source_line(record)
     data["date"], data["url"] = record.get("date"), record.get("url")
     data["uncertainty"] = uncertainty(record)
+    data["disagreement"] = 0.0  # between reviewers; `stance ls pull` writes it (stance.labelstudio.order)
     data["model_version"] = record["model_version"]
     data["probs"] = {"stance": {t: h["probs"] for t, h in record["stance"].items()},
                      "sentiment": record["sentiment"]["probs"]}
