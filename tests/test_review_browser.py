@@ -98,5 +98,16 @@ def test_a_task_added_without_predictions_shows_the_backends_prediction(label_st
         assert checked.count("on") >= 4  # speaker, two stances, sentiment: the backend's labels pre-selected
         assert backend.model_version[-6:] in page.inner_text("body")  # the prediction's version, as LS shows it
         page.screenshot(path=str(SCREENSHOTS / "review_backend.png"), full_page=False)
+
+        # Opening a task without predictions asks the backend for one (no "Retrieve predictions").
+        opened = client.tasks.create(project=pushed["project_id"], data={
+            **fresh.data, "quote_id": "opened-page", "title": "Opened without predictions"})
+        assert not list(client.predictions.list(task=opened.id))
+        page.goto(f"{url}/projects/{pushed['project_id']}/data?task={opened.id}")
+        page.wait_for_selector("text=Opened without predictions", timeout=60_000)
+        end = time.time() + 30
+        while not list(client.predictions.list(task=opened.id)) and time.time() < end:
+            time.sleep(1)
+        assert next(iter(client.predictions.list(task=opened.id))).model_version == backend.model_version
     finally:
         server.shutdown()

@@ -251,6 +251,8 @@ def attach(project: str, backend_url: str, *, url: str | None = None, api_key: s
         created_ml = ml is None
         if ml is None:
             ml = client.ml.create(project=proj.id, url=backend_url, title="stance", is_interactive=True)
+        if not getattr(proj, "evaluate_predictions_automatically", False):  # predict a task when it is opened
+            client.projects.update(id=proj.id, evaluate_predictions_automatically=True)
         hook_url = f"{backend_url}/webhook"
         hook = next((h for h in client.webhooks.list(project=proj.id) if (h.url or "") == hook_url), None)
         if hook is None:
