@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,16 @@ def test_score_without_output_writes_json_lines_to_stdout(tmp_path):
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert len(rows) == 1 and rows[0]["speaker"] == "Rand Paul" and "tariffs" in rows[0]["stance"]
+
+
+def test_score_paths_progress_bar_has_a_total_an_estimate_and_moves_before_the_end(model, tmp_path, capsys):
+    news = tmp_path / "news"
+    news.mkdir()
+    for i in range(60):  # about 700 pairs: more than one scoring window, so the bar must move in between
+        (news / f"a{i:02d}.txt").write_text(ARTICLE, encoding="utf-8")
+    score_paths([news], tmp_path / "scores.jsonl", model=model, progress=True)
+    err = capsys.readouterr().err
+    counts = {int(n) for n in re.findall(r"(\d+)/60 ", err)}
+    assert 60 in counts and "article" in err
+    assert any(0 < n < 60 for n in counts), err  # shown while scoring, not only at the end
+    assert re.search(r"<\d\d:\d\d", err)  # tqdm's estimate of the time left
