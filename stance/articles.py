@@ -1,7 +1,8 @@
 """Stage 1: read articles from files and clean page furniture without moving offsets.
 
-Readers accept .txt, .md, .html/.htm (text extracted) and .jsonl (one article a line with
-`text` and optional `id`, `title`, `date`, `url`). Cleaning blanks furniture out with spaces,
+Readers accept .txt, .md, .html/.htm (text extracted), .jsonl (one article a line with
+`text` and optional `id`, `title`, `date`, `url`) and .parquet (one article a row, same columns).
+`chunks` cuts the input into pieces read independently (`read_chunk`), for the Ray engine. Cleaning blanks furniture out with spaces,
 so every offset computed on the clean text points at the same character of the original.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from .errors import ArticleError
 from .records import Article, Paragraph, stable_id
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".parquet")
 DEFAULT_MAX_CHARS = 2_000_000  # far beyond any news article; guards against runaway inputs
 
 # Whole lines that are page furniture, not article text (matched case-insensitively).
@@ -88,26 +89,86 @@ def check_inputs(paths: Iterable[str | Path]) -> None:
 
 
 def count_articles(paths: Iterable[str | Path]) -> int:
-    """How many articles `paths` hold (a JSON lines file: its non-blank lines), for a progress total."""
+    """How many articles `paths` hold (JSON lines: non-blank lines; Parquet: rows), for a progress total."""
     n = 0
     for path in iter_paths(paths):
         if path.suffix.lower() == ".jsonl" and path.is_file():
             with open(path, "rb") as fh:
                 n += sum(1 for line in fh if line.strip())
+        elif path.suffix.lower() == ".parquet" and path.is_file():
+            import pyarrow.parquet as pq
+
+            try:
+                n += pq.ParquetFile(path).metadata.num_rows
+            except Exception:  # unreadable: reported when read
+                n += 1
         else:
             n += 1
     return n
 
 
-def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
-    """Read every article under `paths`; unreadable ones come back as errors, not exceptions."""
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of the input read as one unit: a whole article file, or a run of lines of a JSON lines
+    file (byte offsets `start`..`stop`, the first being line `first_line`), or row groups
+    `start`..`stop` of a Parquet file. `order` is its place in the input: readers of chunks in
+    order give exactly the articles, in the order, of `read_articles`."""
+
+    order: int
+    path: str
+    kind: str  # file, jsonl, parquet, missing
+    start: int = 0
+    stop: int | None = None
+    first_line: int = 1
+
+
+def chunks(paths: Iterable[str | Path], *, lines: int | None = None) -> Iterator[Chunk]:
+    """The input as chunks; `lines` splits JSON lines files every that many lines and Parquet
+    files by row group (None: a file is one chunk), so workers can share a big file."""
+    order = 0
     for path in iter_paths(paths):
-        if not path.exists():
-            yield ReadResult(str(path), error=ArticleError("no such file", path=str(path)))
-            continue
-        if path.suffix.lower() == ".jsonl":
-            yield from _read_jsonl(path, max_chars)
-            continue
+        kind = "missing" if not path.exists() else {".jsonl": "jsonl", ".parquet": "parquet"}.get(
+            path.suffix.lower(), "file")
+        pieces = [(0, None, 1)]
+        if lines and kind == "jsonl":
+            pieces = _line_pieces(path, lines)
+        elif lines and kind == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                groups = pq.ParquetFile(path).num_row_groups
+                pieces = [(g, g + 1, 1) for g in range(groups)] or pieces
+            except Exception:  # unreadable: one chunk, whose reader reports the error
+                pass
+        for start, stop, first in pieces:
+            yield Chunk(order, str(path), kind, start, stop, first)
+            order += 1
+
+
+def _line_pieces(path: Path, lines: int) -> list[tuple[int, int | None, int]]:
+    pieces, start, first, n, offset = [], 0, 1, 0, 0
+    with open(path, "rb") as fh:
+        for raw in fh:
+            n += 1
+            offset += len(raw)
+            if n % lines == 0:
+                pieces.append((start, offset, first))
+                start, first = offset, n + 1
+    if start < offset or not pieces:
+        pieces.append((start, None, first))
+    return pieces
+
+
+def read_chunk(chunk: Chunk, *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
+    """The articles of one chunk (unreadable ones as errors, not exceptions)."""
+    path = Path(chunk.path)
+    if chunk.kind == "missing":
+        yield ReadResult(str(path), error=ArticleError("no such file", path=str(path)))
+    elif chunk.kind == "jsonl":
+        yield from _read_jsonl(path, max_chars, chunk.start, chunk.stop, chunk.first_line)
+    elif chunk.kind == "parquet":
+        yield from _read_parquet(path, max_chars, chunk.start, chunk.stop)
+    else:
         try:
             text = _read_text(path, max_chars)
             if path.suffix.lower() in (".html", ".htm"):
@@ -115,6 +176,12 @@ def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_C
             yield ReadResult(str(path), article=make_article(text, source=str(path), article_id=path.stem))
         except ArticleError as exc:
             yield ReadResult(str(path), error=exc)
+
+
+def read_articles(paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[ReadResult]:
+    """Read every article under `paths`; unreadable ones come back as errors, not exceptions."""
+    for chunk in chunks(paths):
+        yield from read_chunk(chunk, max_chars=max_chars)
 
 
 def _read_text(path: Path, max_chars: int) -> str:
@@ -140,43 +207,69 @@ def _read_text(path: Path, max_chars: int) -> str:
     return text
 
 
-def _read_jsonl(path: Path, max_chars: int) -> Iterator[ReadResult]:
+def _article_row(obj: object, path: Path, where: str, lineno: int, max_chars: int, default_id: str) -> ReadResult:
+    """One article of a JSON lines / Parquet row: `text`, optional id, title, date, url."""
+    line = {"line": lineno} if lineno else {}
+    text = obj.get("text") if isinstance(obj, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return ReadResult(where, error=ArticleError("missing or empty field 'text'", path=str(path), **line))
+    if len(text) > max_chars:
+        return ReadResult(where, error=ArticleError(f"text too large ({len(text):,} characters)", path=str(path), **line))
+    aid = str(obj.get("id") or default_id)
+    return ReadResult(where, article=make_article(text, source=where, article_id=aid, title=obj.get("title"),
+                                                  date=obj.get("date"), url=obj.get("url")))
+
+
+def _read_jsonl(path: Path, max_chars: int, start: int = 0, stop: int | None = None,
+                first_line: int = 1) -> Iterator[ReadResult]:
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, "rb")
     except OSError as exc:
         yield ReadResult(str(path), error=ArticleError(str(exc), path=str(path)))
         return
     with fh:
-        lineno = 0
-        while True:
-            try:
-                line = fh.readline()
-            except UnicodeDecodeError:
-                yield ReadResult(str(path), error=ArticleError(f"not UTF-8 after line {lineno}", path=str(path)))
+        fh.seek(start)
+        offset, lineno = start, first_line - 1
+        while stop is None or offset < stop:
+            raw = fh.readline()
+            if not raw:
                 return
-            if not line:
-                return
+            offset += len(raw)
             lineno += 1
+            where = f"{path}:{lineno}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield ReadResult(where, error=ArticleError("not UTF-8", path=str(path), line=lineno))
+                continue
             if not line.strip():
                 continue
-            where = f"{path}:{lineno}"
             try:
                 obj = json.loads(line)
             except ValueError as exc:
                 yield ReadResult(where, error=ArticleError(f"malformed JSON ({exc})", path=str(path), line=lineno))
                 continue
-            text = obj.get("text") if isinstance(obj, dict) else None
-            if not isinstance(text, str) or not text.strip():
-                yield ReadResult(where, error=ArticleError("missing or empty field 'text'", path=str(path), line=lineno))
-                continue
-            if len(text) > max_chars:
-                yield ReadResult(where, error=ArticleError(f"text too large ({len(text):,} characters)",
-                                                           path=str(path), line=lineno))
-                continue
-            aid = str(obj.get("id") or f"{path.stem}-{lineno}")
-            yield ReadResult(where, article=make_article(
-                text, source=where, article_id=aid,
-                title=obj.get("title"), date=obj.get("date"), url=obj.get("url")))
+            yield _article_row(obj, path, where, lineno, max_chars, f"{path.stem}-{lineno}")
+
+
+def _read_parquet(path: Path, max_chars: int, start: int = 0, stop: int | None = None) -> Iterator[ReadResult]:
+    """Articles of a Parquet file (a `text` column; `id`, `title`, `date`, `url` if present), row
+    groups start..stop; rows are numbered from 1 across the file."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+        stop = pf.num_row_groups if stop is None else stop
+        before = sum(pf.metadata.row_group(g).num_rows for g in range(start))
+    except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
+        yield ReadResult(str(path), error=ArticleError(f"unreadable Parquet ({exc})", path=str(path)))
+        return
+    for group in range(start, stop):
+        for i, obj in enumerate(pf.read_row_group(group).to_pylist(), start=before + 1):
+            where = f"{path}:row {i}"
+            yield _article_row({k: (str(v) if k in ("date", "id") and v is not None else v) for k, v in obj.items()},
+                               path, where, 0, max_chars, f"{path.stem}-{i}")
+        before += pf.metadata.row_group(group).num_rows
 
 
 def html_to_text(html: str) -> str:

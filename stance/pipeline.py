@@ -242,11 +242,16 @@ def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: in
     )
 
 
+def copy_key(text: str, speaker: str | None) -> tuple[str, str | None]:
+    """What makes two quotes syndicated copies: the same words (case, punctuation aside) by the same speaker."""
+    return _norm_text(text), speaker
+
+
 def link_copies(quotes: Iterable[Quote]) -> Iterator[Quote]:
     """Mark syndicated copies: the same words by the same speaker seen earlier in the batch."""
     first: dict[tuple[str, str | None], str] = {}
     for q in quotes:
-        key = (_norm_text(q.text), q.speaker)
+        key = copy_key(q.text, q.speaker)
         if key[0] and key in first:
             yield replace(q, duplicate_of=first[key])
         else:
