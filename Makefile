@@ -1,6 +1,6 @@
 # Two commands for a fresh machine with Python 3.11:
 #   make demo   installs everything and runs the main job on the sample articles
-#   make test   installs the development extras and runs the whole test suite
+#   make test   installs the development extras (and Ray, for the Ray engine's test) and runs the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,ray]"
 
 demo: install
 	$(BIN)/stance quotes seeds/articles -o $(OUT)/quotes.jsonl

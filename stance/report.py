@@ -76,8 +76,18 @@ class Cell:
         return self.net / self.evidence if self.evidence else None
 
 
+def score_parts(path: Path) -> list[Path]:
+    """The part files of a partitioned output folder (`stance score --engine ray -o DIR`), in order."""
+    return sorted(p for p in path.glob("part-*") if p.suffix.lower() in (".parquet", ".jsonl", ".csv"))
+
+
 def read_scores(path: Path) -> Iterator[dict[str, Any]]:
-    """Scored records from JSON lines, CSV or Parquet (as `stance score` writes them)."""
+    """Scored records from JSON lines, CSV or Parquet (as `stance score` writes them), or from a
+    folder of such parts (the Ray engine's partitioned output)."""
+    if path.is_dir():
+        for part in score_parts(path):
+            yield from read_scores(part)
+        return
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
@@ -237,7 +247,9 @@ def write_html(cells: dict[tuple[str, str], Cell], path: Path, seen: dict[str, i
 def build_report(scores_path: str | Path, out_dir: str | Path) -> dict[str, Any]:
     """Write matrix.csv, heatmap.png, quotes.html, edges.csv and network.graphml under `out_dir`."""
     scores_path, out_dir = Path(scores_path), Path(out_dir)
-    if not scores_path.is_file():
+    if scores_path.is_dir() and not score_parts(scores_path):
+        raise InputError("folder holds no part-* files of a partitioned scores output", path=str(scores_path))
+    if not scores_path.is_file() and not scores_path.is_dir():
         raise InputError("scores file not found; make one with `stance score`", path=str(scores_path))
     cells, seen = collect(scores_path)
     if seen["records"] and not cells and not seen.get("scored"):

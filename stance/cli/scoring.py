@@ -15,6 +15,7 @@ MODEL = typer.Option(None, "--model", help="Model folder (default: the promoted 
 TARGETS = typer.Option(None, "--targets-file", help="Targets YAML: the actors and topics scored (default: the packaged one).")
 BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
 Precision = Literal["auto", "fp32", "bf16", "int8"]
+Engine = Literal["local", "ray"]
 PRECISION = typer.Option("auto", "--precision",
                          help="auto (default: bf16 where the CPU has native bfloat16, else fp32), fp32 (the "
                               "reference), bf16 or int8 (faster still, but about one label in ten differs; "
@@ -52,11 +53,24 @@ def score(
                                          help="Also score the article's other speakers that a quote does not reach "
                                               "(via 'article'; their probabilities are written, and a direction only "
                                               "past the model's threshold for that route: see its model card)."),
+    engine: Engine = typer.Option("local", "--engine",
+                                  help="local (default: this process) or ray (Ray Data workers; -o DIR writes "
+                                       "partitioned output; needs pip install -e \".[ray]\")."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to join (default: start a local one)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Ray workers, one CPU each (default: the cluster's CPUs)."),
 ) -> None:
     """Extract quotes and score their stance and sentiment."""
     from ..scoring import score_paths
     from ..targets import load_targets
 
+    if engine == "ray":
+        score_on_ray(paths, output, fmt, target, model, targets, roster, fixed, batch_size, precision, gated,
+                     article_targets, address, workers)
+        return
+    if address or workers:
+        typer.echo("error: --address and --workers are for --engine ray", err=True)
+        raise typer.Exit(2)
     try:
         report = score_paths(paths, output, fmt=fmt, model=load_for_cli(model, precision),
                              targets_config=load_targets(targets, roster=roster), extra_targets=target,
@@ -65,6 +79,30 @@ def score(
     except StanceError as exc:
         fail(exc)
     finish(report)
+
+
+def score_on_ray(paths: list[Path], output: Optional[Path], fmt: Optional[str], target: list[str],
+                 model: Optional[Path], targets: Optional[Path], roster: Optional[Path], fixed: Optional[Path],
+                 batch_size: int, precision: str, gated: bool, article_targets: bool, address: Optional[str],
+                 workers: Optional[int]) -> None:
+    """`stance score --engine ray`: stance.distributed.score_ray, reported as the local engine does."""
+    from ..distributed import score_ray
+    from ..model import AUTO, best_precision
+
+    if precision == AUTO:  # chosen once, here, so every worker computes alike
+        precision, why = best_precision()
+        typer.echo(f"precision: {precision} ({why}; --precision fp32 for the reference)", err=True)
+    try:
+        run = score_ray(paths, output, fmt=fmt, address=address, workers=workers, model=str(model) if model else None,
+                        precision=precision, roster=str(roster) if roster else None,
+                        targets=str(targets) if targets else None, extra_targets=target, fixed=load_fixed(fixed),
+                        gated=gated, article_targets=article_targets, batch_size=batch_size)
+    except StanceError as exc:
+        fail(exc)
+    where = f"{len(run.parts)} part(s) in {output}" if output is not None and not output.suffix else str(output or "stdout")
+    typer.echo(f"ray: {run.workers} worker(s), {run.chunks} chunk(s), {run.seconds_total:.1f} s "
+               f"({run.seconds_start:.1f} s starting Ray) -> {where}", err=True)
+    finish(run.report)
 
 
 @app.command()
@@ -96,7 +134,8 @@ def classify(
 
 @app.command()
 def report(
-    scores: Path = typer.Argument(..., metavar="SCORES", help="A scores file written by `stance score`."),
+    scores: Path = typer.Argument(..., metavar="SCORES", help="A scores file written by `stance score`, or the "
+                                                              "folder of parts of `stance score --engine ray -o DIR`."),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help="Folder for matrix.csv, heatmap.png, quotes.html, edges.csv, "
                                                "network.graphml (default: <SCORES name>_report beside it)."),
