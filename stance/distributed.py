@@ -38,8 +38,8 @@ from .errors import InputError, StanceError
 from .io import write_records
 from .records import BatchReport, Quote
 
-CHUNK_LINES = 200  # JSON lines per chunk: a few seconds of work, small enough to spread
-BATCH_CHUNKS = 8  # chunks per map_batches call
+CHUNK_LINES = 50  # JSON lines per chunk: some seconds of work, small enough to spread
+BATCH_CHUNKS = 8  # at most this many chunks per map_batches call (fewer when there are few chunks)
 PARTITION_ROWS = 50_000  # records per output part
 INSTALL_HINT = 'Ray is not installed: pip install -e ".[ray]" (or pip install "ray[data]")'
 
@@ -128,6 +128,9 @@ def start(address: str | None = None, workers: int | None = None) -> Any:
     if ray.is_initialized():
         return ray
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import logging
+
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # one line per dataset run is noise here
     if address:
         ray.init(address=address, log_to_driver=False)
     else:
@@ -155,8 +158,9 @@ def scored_rows(paths: Sequence[str | Path], *, report: BatchReport, workers: in
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
     ds = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), workers * 4)))
+    per_call = max(1, min(BATCH_CHUNKS, len(rows) // (workers * 4)))  # every worker gets several calls
     scored = ds.map_batches(  # Ray Data restarts a dead actor and retries its task by default
-        ChunkScorer, batch_size=BATCH_CHUNKS, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
+        ChunkScorer, batch_size=per_call, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         batch_format="numpy",
         fn_constructor_kwargs=dict(model=model, precision=precision, roster=roster, targets=targets,
                                    extra_targets=list(extra_targets), fixed=fixed, gated=gated,
