@@ -61,8 +61,30 @@ class Mention:
     subject: bool
 
 
+NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
+NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+
+
+def surname_keys(full: str) -> list[str]:
+    """How an article may name a person by surname alone: the last word, a generational suffix
+    aside ("Ferdinand Marcos Jr." -> "Marcos"); a surname with particles ("Ursula von der Leyen" ->
+    "von der Leyen", "Leyen"); and the name before them after two given names ("Luiz Inacio Lula
+    da Silva" -> "Lula")."""
+    words = full.split()
+    while len(words) > 2 and words[-1].lower().rstrip(",") in NAME_SUFFIXES:
+        words = words[:-1]
+    keys = [words[-1]]
+    at = next((i for i, w in enumerate(words[1:], 1) if w.lower() in NAME_PARTICLES), None)
+    if at is not None and at < len(words) - 1:
+        keys.append(" ".join(words[at:]))
+        if at >= 3:
+            keys.append(words[at - 1])
+    return keys
+
+
 def _clean_name(text: str) -> str:
-    text = text.replace("’", "'").strip(" ,.;:")
+    text = text.replace("’", "'").strip(" ,;:")
+    text = text if re.search(r"\s(Jr|Sr)\.$", text) else text.strip(" ,.;:")  # "Ferdinand Marcos Jr." keeps its dot
     text = re.sub(r"'s$", "", text)
     prev = None
     while prev != text:
@@ -77,6 +99,7 @@ class Canonicalizer:
 
     roster: Roster
     full_names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in this article
+    guessed: set[str] = field(default_factory=set)  # surnames whose full name is only a proper-noun run
     bodies: list[str] = field(default_factory=list)  # bodies named in this article so far, latest last
     titled: dict[str, str] = field(default_factory=dict)  # title head ("premier") -> the latest person named with it
 
@@ -120,16 +143,20 @@ class Canonicalizer:
             canonical = hit.name
         else:
             canonical = bare
-        parts = canonical.split()
-        if len(parts) >= 2:
-            self.full_names.setdefault(bare.split()[-1], canonical)
+        if len(canonical.split()) >= 2:
+            for key in surname_keys(bare):
+                if key not in self.full_names or key in self.guessed:  # a named person beats a guess
+                    self.full_names[key] = canonical
+                    self.guessed.discard(key)
         return canonical
 
     def learn_candidate(self, name: str) -> None:
         """A two-word proper-noun run that may be a person: remembered only if no better name is known."""
         words = name.split()
-        if len(words) == 2 and words[-1] not in self.full_names and not HONORIFICS.match(name):
+        if len(words) == 2 and words[-1] not in self.full_names and not HONORIFICS.match(name) \
+                and words[-1].lower() not in NAME_SUFFIXES:
             self.full_names[words[-1]] = name
+            self.guessed.add(words[-1])
 
     def _alias_fits(self, roster_name: str, name: str) -> bool:
         """A surname alias must not swallow a different full name ("Li Qiang" is not Li Chenggang)."""
@@ -139,18 +166,25 @@ class Canonicalizer:
         return name == roster_name or roster_name in name or " ".join(words[-2:]) in roster_name \
             or any(name == a for a in self.roster.get(roster_name).aliases)
 
+    def _particle_name(self, name: str) -> str | None:
+        """The article's full name a particle surname stands for ("von der Leyen", "Von der Leyen")."""
+        if name.split()[0].lower() not in NAME_PARTICLES:
+            return None
+        return next((full for key, full in self.full_names.items() if key.lower() == name.lower()), None)
+
     def known_full_name(self, word: str) -> str | None:
         """The article's full name a one-word mention stands for: by surname ("Lipsky" -> "Josh
         Lipsky"), else by a family name written first ("Mao" -> "Mao Ning"), when only one fits."""
         if word in self.full_names:
             return self.full_names[word]
         firsts = {full for full in self.full_names.values() if len(full.split()) == 2 and full.split()[0] == word}
+        firsts = {f for f in firsts if not any(o != f and o.startswith(f) for o in firsts)}  # "Moon Jae" of "Moon Jae-in"
         return firsts.pop() if len(firsts) == 1 else None
 
     def person(self, name: str) -> Resolved:
         """A person's mention: a surname seen in full earlier in the article, else the roster."""
         bare = HONORIFICS.sub("", _clean_name(name))
-        full = self.known_full_name(bare) if len(bare.split()) == 1 else None
+        full = self.known_full_name(bare) if len(bare.split()) == 1 else self._particle_name(bare)
         if full is not None:
             return Resolved(full, "person")
         return Resolved(self.learn_person(bare), "person")
@@ -178,6 +212,9 @@ class Canonicalizer:
                 return Resolved(name, "group", tuple(members))
         if self.known_full_name(HONORIFICS.sub("", text)):  # a surname met in full earlier in the article
             return self.person(text)
+        particle = self._particle_name(HONORIFICS.sub("", text))  # "von der Leyen", met in full earlier
+        if particle is not None:
+            return Resolved(particle, "person")
         for n in person_names:  # a named person inside the phrase wins ("his spokeswoman Tammy Bruce")
             if len(n.split()) >= 2 or self.known_full_name(n):
                 return self.person(n)

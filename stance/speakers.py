@@ -34,6 +34,35 @@ STOP_SUBJECTS = {"reporters", "journalists"}
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
+NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
+
+
+def _repaired_people(doc: Any, ents: list[Any]) -> list[Any]:
+    """PERSON spans the small NER model cuts short, made whole: a hyphenated given name ("Moon Jae" +
+    "-in"), and a name ending in a particle ("Ursula von der" + "Leyen", which it calls a place)."""
+    from spacy.tokens import Span
+
+    out: list[Any] = []
+    skip_to = -1
+    for i, ent in enumerate(ents):
+        if ent.start < skip_to:
+            continue
+        end = ent.end
+        if ent.label_ == "PERSON":
+            while end + 1 < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-" \
+                    and doc[end].whitespace_ == "" and doc[end + 1].is_alpha and doc[end + 1].is_lower:
+                end += 2
+            grown = end
+            while grown < len(doc) and doc[grown - 1].lower_ in NAME_PARTICLES \
+                    and (doc[grown].is_title or doc[grown].lower_ in NAME_PARTICLES):
+                grown += 1
+            if grown > end and doc[grown - 1].is_title:
+                end = grown
+        if end != ent.end:
+            skip_to = end
+            ent = Span(doc, ent.start, end, label="PERSON")
+        out.append(ent)
+    return out
 ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
                         r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source|analyst|expert|economist|"
                         r"lawmaker|senator|governor|president|leader|officer|aide|manager|professor|"
@@ -158,6 +187,11 @@ def _mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
         i -= 2
         while i >= 1 and doc[i - 1].pos_ == "PROPN" and not _inside(doc[i - 1], base, ranges):
             i -= 1
+    end = keep[-1].i + 1  # a hyphenated given name the parser split ("Moon Jae" "-" "in")
+    while end + 1 < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-" and doc[end].whitespace_ == "" \
+            and doc[end + 1].is_alpha and doc[end + 1].is_lower and doc[end - 1].ent_type_ == "PERSON":
+        keep = keep + [doc[end], doc[end + 1]]
+        end += 2
     return [doc[j] for j in range(i, keep[0].i)] + keep
 
 
@@ -191,7 +225,7 @@ class Attributor:
         """The entities of `doc` between token `start` and `end`: `doc.ents` is rebuilt on every
         access, so a paragraph of many sentences reads it once, not once per sentence or quote."""
         if self._ents is None or self._ents[0] is not doc:
-            ents = list(doc.ents)
+            ents = _repaired_people(doc, list(doc.ents))
             self._ents = (doc, ents, [e.start for e in ents])
         _, ents, starts = self._ents
         return ents[bisect_left(starts, start):bisect_left(starts, len(doc) if end is None else end)]

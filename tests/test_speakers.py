@@ -172,3 +172,19 @@ def test_headline_cue_names_the_speaker_with_the_full_name_from_the_body(roster)
     assert speaker_of(text, roster, "fight") == "Jan Novak"
     text = "Markets rally as 'Liberation Day' fades\n\nStocks rose on Monday.\n"
     assert speaker_of(text, roster, "Liberation Day") is None
+
+
+NAME_FORMS = [  # names the small NER model cuts short, and surnames that are not a last word
+    ('"It was reckless," South Korean President Han Ji-woo said.\n\n"We will respond," Han said.', "We will",
+     "Han Ji-woo"),  # a hyphenated given name, then the family name alone
+    ('Commission President Greta van der Berg spoke on Friday.\n\n"Tariffs are taxes," van der Berg said.',
+     "Tariffs", "Greta van der Berg"),  # a surname with particles
+    ('"We will respond," said President Paulo Andre Lima da Costa.\n\nLima added: "It is unfair."', "It is",
+     "Paulo Andre Lima da Costa"),  # the name before the particles, after two given names
+    ('"We are ready," President Jose Reyes Jr. said.\n\n"Talks go on," Reyes said.', "Talks", "Jose Reyes Jr."),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", NAME_FORMS)
+def test_names_completed_across_the_article(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
