@@ -44,10 +44,16 @@ def _is_heading(para: Paragraph) -> bool:
     return len(t.split()) <= MAX_HEADING_WORDS and not re.search(r"[.!?,;:]$", t)
 
 
+SPEECH_AFTER = re.compile(  # '"Good," Moon said' / '"No," he replied': a short span with its own cue is speech
+    r"(?:(?:[A-Z][\w.'’-]+\s+){1,3}|(?:he|she|they|we|I)\s+)(?:said|says|added|replied|told|asked|answered|insisted)\b")
+
+
 def _is_term(article: Article, span: Span) -> bool:
     """A short title-case span used as a name ("Phase One" trade deal), not speech."""
     words = article.text[span.start:span.end].split()
     if not words or len(words) > MAX_TERM_WORDS:
+        return False
+    if re.search(r"[,!?]$", words[-1]) and SPEECH_AFTER.match(article.clean[span.end + 1: span.end + 60].lstrip()):
         return False
     title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
     after = article.clean[span.end + 1: span.end + 30].lstrip()

@@ -188,3 +188,10 @@ NAME_FORMS = [  # names the small NER model cuts short, and surnames that are no
 @pytest.mark.parametrize("text,startswith,expected", NAME_FORMS)
 def test_names_completed_across_the_article(text, startswith, expected, roster):
     assert speaker_of(text, roster, startswith) == expected
+
+
+def test_a_one_word_quote_with_its_own_cue_is_speech(roster):
+    text = 'T\n\n"The talks went well," Trade Minister Anna Berg said. "Good," Berg said.'
+    good = next(q for q in quotes_of(text, roster) if q.text.startswith("Good"))
+    assert (good.kind, good.speaker) == ("direct", "Anna Berg")
+    assert next(q for q in quotes_of('T\n\nThe "Phase One" deal was signed.', roster)).speaker is None
