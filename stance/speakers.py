@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .mentions import PRONOUNS, Canonicalizer, Resolved, Salience
+from .mentions import NAME_PARTICLES, PRONOUNS, Canonicalizer, Resolved, Salience
 from .quotes import Span
 
 # Reporting verbs and phrases, by lemma.
@@ -34,7 +34,6 @@ STOP_SUBJECTS = {"reporters", "journalists"}
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
-NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
 
 
 def _repaired_people(doc: Any, ents: list[Any]) -> list[Any]:
