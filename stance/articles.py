@@ -2,8 +2,9 @@
 
 Readers accept .txt, .md, .html/.htm (text extracted), .jsonl (one article a line with
 `text` and optional `id`, `title`, `date`, `url`) and .parquet (one article a row, same columns).
-`chunks` cuts the input into pieces read independently (`read_chunk`), for the Ray engine. Cleaning blanks furniture out with spaces,
-so every offset computed on the clean text points at the same character of the original.
+`chunks` cuts the input into pieces read independently (`read_chunk`), for the Ray engine.
+Cleaning blanks furniture out with spaces, so every offset computed on the clean text points at
+the same character of the original.
 """
 
 from __future__ import annotations

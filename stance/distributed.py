@@ -139,21 +139,22 @@ def start(address: str | None = None, workers: int | None = None) -> Any:
     return ray
 
 
-def _chunk_rows(paths: Sequence[str | Path], lines: int) -> list[dict[str, Any]]:
+def chunk_rows(paths: Sequence[str | Path], lines: int) -> list[dict[str, Any]]:
+    """The input's chunks as plain rows for Ray Data (`stop` -1 = to the end)."""
     return [{**asdict(c), "stop": -1 if c.stop is None else c.stop} for c in chunks(paths, lines=lines)]
 
 
-def scored_rows(paths: Sequence[str | Path], *, report: BatchReport, workers: int, model: str | None = None,
+def scored_rows(rows: Sequence[dict[str, Any]], *, report: BatchReport, workers: int, model: str | None = None,
                 precision: str = "fp32", roster: str | None = None, targets: str | None = None,
                 extra_targets: Sequence[str] = (), fixed: dict[str, str] | None = None, gated: bool = True,
-                article_targets: bool = True, batch_size: int = 64, chunk_lines: int = CHUNK_LINES,
+                article_targets: bool = True, batch_size: int = 64,
                 fail_once: str | None = None) -> Iterator[dict[str, Any]]:
-    """Scored records in input order, syndicated copies linked (Ray must be started)."""
+    """Scored records of the chunk `rows` (`chunk_rows`) in input order, syndicated copies linked
+    (Ray must be started)."""
     import ray.data
 
-    from .pipeline import copy_key
+    from .pipeline import first_copy
 
-    rows = _chunk_rows(paths, chunk_lines)
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
@@ -178,13 +179,11 @@ def scored_rows(paths: Sequence[str | Path], *, report: BatchReport, workers: in
                 report.quotes += 1
                 yield json.loads(row["record"])
 
-    first: dict[tuple[str, str | None], str] = {}  # stance.pipeline.link_copies' rule, on records
+    seen: dict[tuple[str, str | None], str] = {}  # stance.pipeline.link_copies' rule, on records
     for rec in records():
-        key = copy_key(rec.get("text") or "", rec.get("speaker"))
-        if key[0] and key in first:
-            rec["duplicate_of"] = first[key]
-        else:
-            first.setdefault(key, rec["id"])
+        original = first_copy(seen, rec.get("text") or "", rec.get("speaker"), rec["id"])
+        if original is not None:
+            rec["duplicate_of"] = original
         yield rec
 
 
@@ -198,13 +197,14 @@ def score_ray(paths: Sequence[str | Path], out: str | Path | None, *, fmt: str |
     workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     ready = time.perf_counter()
     report = BatchReport()
-    rows = scored_rows(paths, report=report, workers=workers, **options)
+    work = chunk_rows(paths, options.pop("chunk_lines", CHUNK_LINES))
+    rows = scored_rows(work, report=report, workers=workers, **options)
     if out is None or out.suffix:  # one file (or standard output), as the local engine writes it
         write_records(rows, out, fmt)
         parts = [str(out)] if out is not None else []
     else:
         parts = write_parts(rows, out, fmt or "parquet", partition_rows)
-    return RayRun(report, workers, len(_chunk_rows(paths, options.get("chunk_lines", CHUNK_LINES))), parts,
+    return RayRun(report, workers, len(work), parts,
                   round(ready - started, 2), round(time.perf_counter() - started, 2))
 
 

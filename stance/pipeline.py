@@ -253,16 +253,22 @@ def copy_key(text: str, speaker: str | None) -> tuple[str, str | None]:
     return _norm_text(text), speaker
 
 
+def first_copy(seen: dict[tuple[str, str | None], str], text: str, speaker: str | None, quote_id: str) -> str | None:
+    """The id of the earlier quote this one copies (same words, same speaker), else None; `seen`
+    remembers the first id of each key (the one rule of both engines)."""
+    key = copy_key(text, speaker)
+    if key[0] and key in seen:
+        return seen[key]
+    seen.setdefault(key, quote_id)
+    return None
+
+
 def link_copies(quotes: Iterable[Quote]) -> Iterator[Quote]:
     """Mark syndicated copies: the same words by the same speaker seen earlier in the batch."""
-    first: dict[tuple[str, str | None], str] = {}
+    seen: dict[tuple[str, str | None], str] = {}
     for q in quotes:
-        key = copy_key(q.text, q.speaker)
-        if key[0] and key in first:
-            yield replace(q, duplicate_of=first[key])
-        else:
-            first.setdefault(key, q.id)
-            yield q
+        original = first_copy(seen, q.text, q.speaker, q.id)
+        yield q if original is None else replace(q, duplicate_of=original)
 
 
 def extract(paths: Iterable[str | Path], *, roster: Roster | None = None, max_chars: int = DEFAULT_MAX_CHARS,
