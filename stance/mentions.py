@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .bodies import BodyNames, is_spokes_title, spokes_body_text
 from .roster import Roster
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -29,9 +30,12 @@ MAX_SENTENCES_BACK = 6
 # A body named only by its kind ("a ministry spokesman", "the embassy"): the article's own
 # earlier body of that kind is meant.
 GENERIC_BODY = re.compile(
-    r"^(ministry|department|embassy|commission|agency|office|government|administration|council|bank|company|"
+    r"^(?P<qualifier>(?:foreign|commerce|trade|defen[cs]e|finance|economy|industry|justice|interior)\s+)?"
+    r"(?P<kind>ministry|department|embassy|commission|agency|office|government|administration|council|bank|company|"
     r"firm|union|party|court|regulator|committee)(?:'s)?(?:\s+(?:spokesman|spokeswoman|spokesperson|official|"
     r"officials|representative|statement))?$", re.IGNORECASE)
+BARE_SPOKES = re.compile(r"^(?:(?:unnamed|a|an|the|its|\w+ ministry's)\s+)*(?:spokes(?:person|man|woman)|spox)$",
+                         re.IGNORECASE)
 
 
 # Job titles that stand before a name ("Trade and Industry Minister Parks Tau", "European Commission
@@ -102,6 +106,35 @@ class Canonicalizer:
     guessed: set[str] = field(default_factory=set)  # surnames whose full name is only a proper-noun run
     bodies: list[str] = field(default_factory=list)  # bodies named in this article so far, latest last
     titled: dict[str, str] = field(default_factory=dict)  # title head ("premier") -> the latest person named with it
+    body_names: BodyNames | None = None  # canonical body names ("China's Ministry of Commerce" -> "Chinese Commerce Ministry")
+    affiliation: dict[str, str] = field(default_factory=dict)  # spokesperson -> the body the article says they speak for
+
+    def body(self, text: str) -> str | None:
+        """The canonical name of a body phrase: the roster's, a ministry with its country, or the
+        article's earlier body of that kind ("the ministry"); None when none fits."""
+        hit = self.roster.match(text)
+        if hit is not None and hit.type == "body":
+            return hit.name
+        named = self.body_names.ministry(text) if self.body_names is not None else None
+        return named or self.earlier_body(_clean_name(text))
+
+    def note_spokesperson(self, title: str, person: str) -> None:
+        """A person named with a spokesperson's title ("commerce ministry spokesman Gao Feng", "Randhir
+        Jaiswal, a foreign ministry spokesperson") speaks for the body the title names."""
+        if not is_spokes_title(title):
+            return
+        words = spokes_body_text(title.replace(person, " "))
+        body = self.body(words) if words else None
+        if body is not None:
+            self.affiliation[person] = body
+        self.note_title(re.sub(r"(?i)spox", "spokesperson", title), person)
+
+    def speaks_for(self, name: str | None) -> str | None:
+        """The body a speaker speaks for: the roster's `speaks_for`, else what the article said of them."""
+        if not name:
+            return None
+        entry = self.roster.get(name)
+        return (entry.speaks_for if entry is not None else None) or self.affiliation.get(name)
 
     def note_title(self, title: str, name: str) -> None:
         """A person named with a job title ("Ontario Premier Doug Ford"): "the premier" means them later."""
@@ -119,20 +152,24 @@ class Canonicalizer:
         return Resolved(name, "person") if name else None
 
     def note_body(self, name: str) -> Resolved:
-        """Remember a body named in the article (the latest is what "the ministry" means)."""
+        """Remember a body named in the article (the latest is what "the ministry" means), by its
+        canonical name when it is a ministry with its country ("Beijing's commerce ministry")."""
         name = _clean_name(name)
+        if self.body_names is not None:
+            name = self.body_names.ministry(name) or name
         if name in self.bodies:
             self.bodies.remove(name)
         self.bodies.append(name)
         return Resolved(name, "body")
 
     def earlier_body(self, text: str) -> str | None:
-        """The latest body of the article whose name holds a generic mention's kind ("ministry")."""
+        """The latest body of the article whose name holds a generic mention's kind ("ministry",
+        "the commerce ministry", "the MFA")."""
         m = GENERIC_BODY.match(text)
         if m is None:
             return None
-        kind = m.group(1).lower()
-        return next((b for b in reversed(self.bodies) if kind in b.lower().split()), None)
+        words = [w.lower() for w in (m.group("qualifier") or "").split()] + [m.group("kind").lower()]
+        return next((b for b in reversed(self.bodies) if all(w in b.lower().split() for w in words)), None)
 
     def learn_person(self, name: str) -> str:
         """Remember a PERSON name seen in the article; returns its canonical form."""
@@ -196,9 +233,15 @@ class Canonicalizer:
         if not text:
             return None
         titled = TITLED_NAME.match(text)
-        if titled and not re.search(r"spokes", titled.group("title"), re.IGNORECASE):
+        if titled:
             who = self.person(titled.group("name"))  # "Commerce and Industry Minister Piyush Goyal" is one person
             self.note_title(titled.group("title"), who.name)
+            self.note_spokesperson(titled.group("title"), who.name)
+            return who
+        if person_names and is_spokes_title(text):  # "the ministry's spokesman, Gao Feng": the person, for the body
+            name = next((n for n in person_names if len(n.split()) >= 2), person_names[-1])
+            who = self.person(name)
+            self.note_spokesperson(text.replace(_clean_name(name), " "), who.name)
             return who
         parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text) if p.strip()]
         if len(parts) >= 2 and all(self._looks_like_name(p) for p in parts):
@@ -227,10 +270,12 @@ class Canonicalizer:
         titled_person = self.by_title(text)
         if titled_person is not None:
             return titled_person
+        if BARE_SPOKES.match(text):  # "the spokesperson", no one named so: the voice of the article's body
+            return self.note_body(self.bodies[-1]) if self.bodies else None
         earlier = self.earlier_body(text)
         if earlier is not None:
             return self.note_body(earlier)
-        kind = "group" if plural else "body" if is_org else "person"
+        kind = "group" if plural else "body" if is_org or GENERIC_BODY.match(text) else "person"
         name = text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text
         return self.note_body(name) if kind == "body" else Resolved(name, kind)
 

@@ -11,16 +11,19 @@ import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .articles import DEFAULT_MAX_CHARS, paragraphs, read_articles
+from .bodies import BodyNames
 from .errors import ArticleError
 from .mentions import Canonicalizer, Resolved
 from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .speakers import Attribution, Attributor, Ranges, is_cue, load_nlp
+from .targets import load_targets
 
 MAX_TERM_WORDS = 4  # a cue-less span this short is a name, title or scare quote, not speech
 MAX_HEADING_WORDS = 14
@@ -72,7 +75,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     by_para: dict[int, list[int]] = {}
     for i, sp in enumerate(spans):
         by_para.setdefault(sp.paragraph, []).append(i)
-    att = Attributor(Canonicalizer(roster))
+    att = Attributor(Canonicalizer(roster, body_names=_body_names()))
     decided: list[tuple[Attribution, str]] = [(Attribution(None, None, None, "none"), "partial")] * len(spans)
     last_attributed: int | None = None
     for para, doc in zip(paras, nlp.pipe(p.text for p in paras)):
@@ -89,7 +92,12 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     _share_along_chains(spans, decided)
     _attribute_headlines(article, spans, decided, att)
     _complete_names(decided, att)
-    return [_to_quote(article, paras, spans, i, decided[i], fixed) for i in range(len(spans))]
+    return [_to_quote(article, paras, spans, i, decided[i], fixed, att.canon) for i in range(len(spans))]
+
+
+@lru_cache(maxsize=1)
+def _body_names() -> BodyNames:
+    return load_targets().body_names()
 
 
 class SentenceIndex:
@@ -228,7 +236,7 @@ def _complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> 
 
 
 def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: int,
-              decision: tuple[Attribution, str], fixed: dict[str, str] | None) -> Quote:
+              decision: tuple[Attribution, str], fixed: dict[str, str] | None, canon: Canonicalizer) -> Quote:
     sp = spans[i]
     att, kind = decision
     para = paras[sp.paragraph]
@@ -241,6 +249,7 @@ def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: in
         paragraph=sp.paragraph, kind=kind, speaker=who.name if who else None,
         speaker_mention=att.mention if who else None, speakers=who.members if who else (),
         speaker_type=who.type if who else None, cue=att.cue if who else None,
+        speaks_for=canon.speaks_for(who.name) if who and who.type == "person" else None,
         continues=quote_id(article.id, spans[sp.continues].start, spans[sp.continues].end)
         if sp.continues is not None else None,
         context=article.text[para.start:para.end], title=article.title, source=article.source,

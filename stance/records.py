@@ -55,6 +55,7 @@ class Quote:
     speaker_mention: str | None = None
     speakers: tuple[str, ...] = ()  # the individual members when the speaker is a group
     speaker_type: str | None = None  # person, group, body, or None
+    speaks_for: str | None = None  # the body a spokesperson speaks for (stance.bodies)
     cue: str | None = None
     continues: str | None = None  # id of the quote this one continues
     duplicate_of: str | None = None  # id of the first copy of this quote (syndication)

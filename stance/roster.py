@@ -23,6 +23,7 @@ class Speaker:
     role: str | None = None
     country: str | None = None
     type: str = "person"
+    speaks_for: str | None = None  # a spokesperson's body ("Chinese Foreign Ministry"): see stance.bodies
 
 
 def _norm(s: str) -> str:
@@ -117,6 +118,8 @@ def _parse(p: Path) -> Roster:
         kind = entry.get("type", "person")
         if kind not in SPEAKER_TYPES:
             raise ConfigError(f"speakers[{i}] ({name}): type must be one of {SPEAKER_TYPES}, not {kind!r}", path=str(p))
+        if entry.get("speaks_for") is not None and not isinstance(entry["speaks_for"], str):
+            raise ConfigError(f"speakers[{i}] ({name}): 'speaks_for' must be a body's name", path=str(p))
         for key in ("aliases", "titles"):
             if not isinstance(entry.get(key) or [], list):
                 raise ConfigError(f"speakers[{i}] ({name}): '{key}' must be a list", path=str(p))
@@ -124,6 +127,6 @@ def _parse(p: Path) -> Roster:
             name=name,
             aliases=tuple(str(a) for a in entry.get("aliases") or ()),
             titles=tuple(str(t) for t in entry.get("titles") or ()),
-            role=entry.get("role"), country=entry.get("country"), type=kind,
+            role=entry.get("role"), country=entry.get("country"), type=kind, speaks_for=entry.get("speaks_for"),
         ))
     return Roster(speakers, source=str(p))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .bodies import SPOKES
 from .mentions import NAME_PARTICLES, PRONOUNS, Canonicalizer, Resolved, Salience
 from .quotes import Span
 
@@ -209,6 +210,23 @@ def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     return sorted(keep, key=lambda t: t.i)
 
 
+SPOKES_BEFORE = re.compile(rf"{SPOKES}[\s,]*$", re.IGNORECASE)  # the title ends right before the name
+
+
+def _apposition_after(ent: Any, sent: Any) -> str:
+    """The words apposed after a name ("Jaiswal, a foreign ministry spokesperson, said"): from the
+    comma to the next comma or the end of the sentence, at most ten tokens; else ""."""
+    doc = ent.doc
+    if ent.end >= sent.end or doc[ent.end].text != ",":
+        return ""
+    words = []
+    for tok in doc[ent.end + 1: min(sent.end, ent.end + 11)]:
+        if tok.text in (",", ";", "(", ")") or tok.pos_ == "VERB":
+            break
+        words.append(tok.text_with_ws)
+    return "".join(words).strip()
+
+
 class Attributor:
     """Attributes the spans of one article, paragraph by paragraph, keeping salience as it reads."""
 
@@ -245,6 +263,12 @@ class Attributor:
                 before = sent.doc[max(sent.start, ent.start - 4): ent.start].text
                 if before:
                     self.canon.note_title(before, who.name)  # "Ontario Premier Doug Ford": "the premier" is Ford
+                longer = sent.doc[max(sent.start, ent.start - 8): ent.start].text
+                if longer and SPOKES_BEFORE.search(longer):
+                    self.canon.note_spokesperson(longer, who.name)  # "Chinese Ministry of Defense spokesperson Jiang Bin"
+                after = _apposition_after(ent, sent)
+                if after:
+                    self.canon.note_spokesperson(after, who.name)  # "Randhir Jaiswal, a ministry spokesperson,"
             elif ent.label_ in ("ORG", "GPE", "NORP"):
                 name = ent.text
                 owner = [c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start]

@@ -17,10 +17,11 @@ from typing import Any
 from .config import DEFAULT_TARGETS, read_yaml
 from .errors import ConfigError
 from .records import Quote
+from .bodies import BodyNames
 from .roster import PRONOUN_ALIASES, Roster, load_roster
 
 TARGET_KINDS = ("topic", "actor", "person")
-_ENTRY_KEYS = {"name", "kind", "aliases", "demonyms", "exclude", "always", "case_sensitive"}
+_ENTRY_KEYS = {"body_adjective", "name", "kind", "aliases", "demonyms", "exclude", "always", "case_sensitive"}
 # A demonym names the state only before one of these ("the Chinese side", "Chinese officials"); alone
 # it mostly describes goods and people ("Chinese steel"), so it is no alias by itself.
 GOVERNMENT_NOUNS = ("side", "government", "governments", "official", "officials", "leader", "leaders", "leadership",
@@ -47,6 +48,7 @@ class Target:
     case_sensitive: bool = True
     country: str | None = None  # persons: their roster country
     demonyms: tuple[str, ...] = ()
+    body_adjective: str | None = None  # how a body's canonical name starts ("US State Department"); default the first demonym
 
 
 def _pattern(forms: Iterable[str], case_sensitive: bool) -> re.Pattern[str] | None:
@@ -133,6 +135,13 @@ class TargetConfig:
     def mentioned(self, text: str) -> list[str]:
         """The targets `text` names, in configuration order (always-scored topics left out)."""
         return [t.name for t, pat, excl in self._match if not t.always and self._names(t, pat, excl, text)]
+
+    def body_names(self) -> BodyNames:
+        """Canonical body names by country (stance.bodies): every form of a country with demonyms
+        stands for its body adjective ("Beijing's commerce ministry" -> "Chinese Commerce Ministry")."""
+        countries = {(t.body_adjective or t.demonyms[0]): (t.name, *t.aliases, *t.demonyms)
+                     for t in self.targets if t.demonyms}
+        return BodyNames(countries)
 
     def actor_for(self, speaker: str) -> str | None:
         """The target a speaker stands for: a person is themself, a body its country (if a target)."""
@@ -232,7 +241,7 @@ def _parse_entry(i: int, entry: Any, p: Path) -> Target:
     for demonym in entry.get("demonyms") or ():
         aliases += [f"{demonym} {noun}" for noun in GOVERNMENT_NOUNS]
     return Target(name=name, kind=kind, aliases=tuple(dict.fromkeys(aliases)), exclude=tuple(entry.get("exclude") or ()),
-                  demonyms=tuple(entry.get("demonyms") or ()),
+                  demonyms=tuple(entry.get("demonyms") or ()), body_adjective=entry.get("body_adjective"),
                   always=entry.get("always", False), case_sensitive=entry.get("case_sensitive", True))
 
 

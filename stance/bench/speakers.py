@@ -3,7 +3,8 @@
 Each article of the set is rebuilt from the paragraphs kept for it (in page order, its headline
 first when known) and run through the extractor. A gold quote is *found* when a predicted quote
 overlaps its span; its *speaker is right* when the predicted canonical speaker equals the gold one
-(a group: the same members), or is the gold speaker's family name alone when the kept paragraphs
+(a group: the same members), or names the body a spokesperson speaks for (`speaks_for`: the
+guidelines give the body), or is the gold speaker's family name alone when the kept paragraphs
 never give the full name (annotators named speakers from the whole page; the set keeps only the
 paragraphs with quote marks, so an article's "Mr Chan" may never meet its "Chan Chun Sing").
 *Quote + speaker* is both, over all gold speech quotes. Spans that are
@@ -73,9 +74,9 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
             text, spans = rebuild(rows)
             if system == "stance":
                 art = make_article(text, source=name, article_id=name)
-                preds = [(q.start, q.end, q.speaker, q.speakers) for q in extract_article(art, roster=roster)]
+                preds = [(q.start, q.end, q.speaker, q.speakers, q.speaks_for) for q in extract_article(art, roster=roster)]
             else:
-                preds = [(p.span[0], p.span[1], p.speaker, ()) for p in predict_baseline(text)]
+                preds = [(p.span[0], p.span[1], p.speaker, (), None) for p in predict_baseline(text)]
             for r, s, e in spans:
                 hit = next((p for p in preds if p[0] < e and s < p[1]), None)
                 if not r["speech"]:
@@ -89,7 +90,7 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                     continue
                 c["found"] += 1
                 if system == "stance":
-                    right = hit[2] == r["speaker"] or (r.get("speaker_type") == "group"
+                    right = r["speaker"] in (hit[2], hit[4]) or (r.get("speaker_type") == "group"
                                                        and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:

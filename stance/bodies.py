@@ -1,0 +1,101 @@
+"""Bodies and the people who speak for them (part of the speakers stage).
+
+A spokesperson's words are the body's: "Foreign Ministry spokesperson Mao Ning said" is quoted
+with `speaker` Mao Ning and `speaks_for` Chinese Foreign Ministry (the roster's `speaks_for`, or
+what the article says of the person). Bodies get one canonical name however the text writes
+them, the country first as an adjective: "China's Ministry of Commerce", "Beijing's commerce
+ministry" and "the Chinese commerce ministry" are all "Chinese Commerce Ministry"; "the Foreign
+Ministry in Taipei" is "Taiwanese Foreign Ministry". The country words come from the roster's
+`countries` table.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A spokesperson title and the body it names: "Foreign Ministry spokesperson", "a spokesman for
+# the Ministry of Commerce", "the ministry's spokeswoman", "MEA Spox".
+SPOKES = r"(?:spokes(?:person|man|woman|people)|spox|press officer|press office)"
+_BODY_BEFORE = re.compile(rf"^(?P<body>.*?)(?:'s)?\s*\b{SPOKES}\b", re.IGNORECASE)
+_BODY_AFTER = re.compile(rf"\b{SPOKES}\s+(?:for|of|at)\s+(?P<body>.+)$", re.IGNORECASE)
+_LEAD = re.compile(r"^(?:(?:the|a|an|its|his|her|their|former|deputy|chief|senior|top|official|unnamed)\s+)+",
+                   re.IGNORECASE)
+# "Ministry of Foreign Affairs" is written "Foreign Ministry"; other "Ministry of X" keep their form.
+_MINISTRY_OF = {"foreign affairs": "Foreign", "commerce": "Commerce", "defense": "Defense", "defence": "Defense",
+                "national defense": "Defense", "national defence": "Defense", "finance": "Finance", "trade": "Trade"}
+_KIND_WORDS = {"defence": "Defense"}
+BODY_WORDS = frozenset("ministry ministry's department embassy commission office agency council coast guard house "
+                       "foreign commerce trade defense defence finance economy industry affairs external of the for "
+                       "and national state".split())
+_ACRONYMS = {"mfa": "Foreign Ministry", "mofa": "Foreign Ministry", "mofcom": "Commerce Ministry",
+             "moc": "Commerce Ministry", "mod": "Defense Ministry", "mnd": "Defense Ministry"}
+
+
+def is_spokes_title(text: str) -> bool:
+    """Whether a title is a spokesperson's ("Foreign Ministry spokesperson", "Spox")."""
+    return re.search(rf"\b{SPOKES}\b", text, re.IGNORECASE) is not None
+
+
+def spokes_body_text(title: str) -> str | None:
+    """The words of a spokesperson title that name the body, as written ("Foreign Ministry")."""
+    title = " ".join(title.replace("’", "'").split()).strip(" ,")
+    m = _BODY_AFTER.search(title) or _BODY_BEFORE.match(title)
+    if m is None:
+        return None
+    body = _LEAD.sub("", m.group("body").strip(" ,").split(",")[-1].strip()).strip(" ,")
+    body = re.sub(r"'s$", "", body)
+    words = body.split()
+    keep = len(words)  # from the end back: capitalised words and the lower-case words bodies are made of
+    while keep > 0 and (words[keep - 1][:1].isupper() or words[keep - 1].lower().rstrip("'s") in BODY_WORDS):
+        keep -= 1
+    return " ".join(words[keep:]) or None
+
+
+class BodyNames:
+    """Canonical body names from a roster's `countries` table (adjective -> words for the country)."""
+
+    def __init__(self, countries: dict[str, tuple[str, ...]]) -> None:
+        self.adjective_of: dict[str, str] = {}
+        for adjective, words in countries.items():
+            for w in (adjective, *words):
+                self.adjective_of[w.lower()] = adjective
+        forms = sorted(self.adjective_of, key=len, reverse=True)
+        alt = "|".join(re.escape(f) for f in forms)
+        self._owner_first = re.compile(rf"^(?:the\s+)?(?P<c>{alt})(?:'s)?\s+(?P<rest>.+)$", re.IGNORECASE) \
+            if forms else None
+        self._owner_last = re.compile(rf"^(?P<rest>.+?)\s+(?:in|of)\s+(?P<c>{alt})$", re.IGNORECASE) if forms else None
+
+    def split(self, text: str) -> tuple[str | None, str]:
+        """(country adjective or None, the rest) of a body phrase: "China's commerce ministry" ->
+        ("Chinese", "commerce ministry"); "the Foreign Ministry in Taipei" -> ("Taiwanese", ...)."""
+        text = " ".join(text.replace("’", "'").split())
+        text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
+        for pattern in (self._owner_first, self._owner_last):
+            m = pattern.match(text) if pattern is not None else None
+            if m and m.group("rest").strip():
+                return self.adjective_of[m.group("c").lower()], m.group("rest").strip()
+        return None, text
+
+    def ministry(self, text: str) -> str | None:
+        """The canonical name of a ministry phrase with its country ("Chinese Commerce Ministry"),
+        else None (no country, or not a ministry)."""
+        adjective, rest = self.split(text)
+        if adjective is None:
+            return None
+        low = rest.lower()
+        if low in _ACRONYMS:
+            return f"{adjective} {_ACRONYMS[low]}"
+        m = re.fullmatch(r"ministry of (?:the )?(.+)", low)
+        if m:
+            kind = _MINISTRY_OF.get(m.group(1))
+            return f"{adjective} {kind} Ministry" if kind else f"{adjective} Ministry of {_title(m.group(1))}"
+        m = re.fullmatch(r"([a-z ]+?) ministry", low)
+        if m and len(m.group(1).split()) <= 3:
+            kind = " ".join(_KIND_WORDS.get(w, w.capitalize()) for w in m.group(1).split())
+            return f"{adjective} {kind} Ministry"
+        return None
+
+
+def _title(words: str) -> str:
+    small = {"and", "of", "the", "for"}
+    return " ".join(w if w in small else w.capitalize() for w in words.split())
