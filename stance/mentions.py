@@ -46,6 +46,8 @@ TITLE_HEADS = (r"(?:prime minister|vice president|minister|secretary|president|p
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:von|van|der|de|da|del|bin|al|la|le)\s+)*[A-Z][\w'’.-]+){1,3}"
 TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME})$")
 BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
+DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?i:{TITLE_HEADS}|councill?or|lawmaker|"
+                         r"legislator|official|tycoon|billionaire|politician|diplomat|head|boss)$")
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,22 @@ def surname_keys(full: str) -> list[str]:
     return keys
 
 
+# A dateline before a name ("BEIJING - China"), and a headline's verb the NER took into a name
+# ("Trump Slams", "Tai Says"): neither is part of who speaks.
+DATELINE = re.compile(r"^[A-Z]{3,}(?:[ ,]+[A-Z]{2,})*\s*[-–—]+\s*(?=\S)")
+HEADLINE_VERBS = frozenset("says said slams warns vows urges calls hits blasts rejects defends threatens accuses insists "
+                           "claims announces signals tells denies praises criticizes criticises speaks responds "
+                           "fires rips backs pushes seeks wants lashes".split())
+OWNED = re.compile(r"^(?P<owner>.+?)'s\s+(?:statement|remarks?|letter|posts?|tweets?|message|comments?|"
+                   r"press release|release|office)$", re.IGNORECASE)
+
+
 def _clean_name(text: str) -> str:
     text = text.replace("’", "'").strip(" ,;:")
+    text = DATELINE.sub("", text)
+    words = text.split()
+    if len(words) >= 2 and words[-1][:1].isupper() and words[-1].lower() in HEADLINE_VERBS:
+        text = " ".join(words[:-1])
     text = text if re.search(r"\s(Jr|Sr)\.$", text) else text.strip(" ,.;:")  # "Ferdinand Marcos Jr." keeps its dot
     text = re.sub(r"'s$", "", text)
     prev = None
@@ -138,9 +154,12 @@ class Canonicalizer:
 
     def note_title(self, title: str, name: str) -> None:
         """A person named with a job title ("Ontario Premier Doug Ford"): "the premier" means them later."""
-        m = re.search(rf"{TITLE_HEADS}$", title.strip(), re.IGNORECASE)
+        m = re.search(rf"(?:(?P<qualifier>[A-Z][\w.'’-]*)\s+)?(?P<head>{TITLE_HEADS})$", title.strip(), re.IGNORECASE)
         if m:
-            self.titled[" ".join(m.group(0).lower().split())] = name
+            head = " ".join(m.group("head").lower().split())
+            self.titled[head] = name
+            if m.group("qualifier"):  # "Commission President": "the Commission President" is this one, not any president
+                self.titled[f"{m.group('qualifier').lower()} {head}"] = name
 
     def by_title(self, text: str) -> Resolved | None:
         """The person a bare title stands for ("the premier", "the Prime Minister"): the latest person
@@ -148,7 +167,9 @@ class Canonicalizer:
         m = BARE_TITLE.match(text)
         if m is None:
             return None
-        name = self.titled.get(" ".join(m.group("head").lower().split()))
+        head = " ".join(m.group("head").lower().split())
+        qualifier = text[:m.start("head")].strip().lower()
+        name = self.titled.get(f"{qualifier} {head}" if qualifier else head)
         return Resolved(name, "person") if name else None
 
     def note_body(self, name: str) -> Resolved:
@@ -232,6 +253,10 @@ class Canonicalizer:
         text = _clean_name(text)
         if not text:
             return None
+        owned = OWNED.match(text)
+        if owned:  # "Tarriela's statement said": Tarriela
+            return self.phrase(owned.group("owner"), person_names=[n for n in person_names if n in owned.group("owner")],
+                               plural=False, is_org=is_org)
         titled = TITLED_NAME.match(text)
         if titled:
             who = self.person(titled.group("name"))  # "Commerce and Industry Minister Piyush Goyal" is one person
@@ -278,6 +303,14 @@ class Canonicalizer:
         kind = "group" if plural else "body" if is_org or GENERIC_BODY.match(text) else "person"
         name = text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text
         return self.note_body(name) if kind == "body" else Resolved(name, kind)
+
+    def is_description(self, mention: str, who: Resolved) -> bool:
+        """Whether a speaker mention is a description of a person left unresolved ("the French
+        President", "the MAGA leader", "the Federal Councillor"): "the" + words ending in a title,
+        and no roster or article name came of it."""
+        m = DESCRIPTION.match(" ".join(mention.replace("’", "'").split()))
+        return m is not None and who.type == "person" and who.name not in self.roster \
+            and who.name not in self.full_names.values()
 
     def known(self, text: str) -> Resolved | None:
         """A speaker the roster or this article already knows, named by `text` ("Greer", "Trump");

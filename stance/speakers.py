@@ -384,6 +384,9 @@ class Attributor:
             plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
             who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
                                     pronoun_position=subj.i == subj.sent.start and subj.text == "He")
+            if who is not None and not persons and not plural and self.canon.is_description(mention, who):
+                # "the French President said", "the MAGA leader": the person the article is talking about
+                who = self.salience.resolve("he", base + subj.idx, sentence) or who
         if who is not None:
             self.salience.add(base + subj.idx, sentence, who, True)
         return Attribution(who, mention, cue.text if cue.lower_ != "according" else "according to", "cue")
