@@ -51,9 +51,27 @@ SPEECH_AFTER = re.compile(  # '"Good," Moon said' / '"No," he replied': a short 
     r"(?:(?:[A-Z][\w.'’-]+\s+){1,3}|(?:he|she|they|we|I)\s+)(?:said|says|added|replied|told|asked|answered|insisted)\b")
 
 
+# Words before a quoted span that make it a name, not speech: 'the so-called "national security"',
+# 'a note titled "There Will Be Blood"', 'under the banner "Make America Wealthy Again"', a possessive
+# ('NBC's "Meet the Press"', 'Trump's "Liberation Day"').
+NAMING_BEFORE = re.compile(r"\b(?:so-called|titled|entitled|dubbed|banner|nicknamed|slogan|motto|hashtag|theme)"
+                           r"\s*[\"“‘']?$", re.IGNORECASE)
+POSSESSIVE_BEFORE = re.compile(r"(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ww]hat)(?<!\b[Tt]here)"
+                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$|\ws['’]\s*[\"“‘']?$")
+SHOW_BEFORE = re.compile(r"\b(?:on|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$", re.IGNORECASE)
+MAX_NAME_WORDS = 8
+
+
 def _is_term(article: Article, span: Span) -> bool:
-    """A short title-case span used as a name ("Phase One" trade deal), not speech."""
+    """A span used as a name, not speech: a short title-case one ("Phase One" trade deal), one the
+    words before it name (so-called, titled, a possessive), a show's title after "on"."""
     words = article.text[span.start:span.end].split()
+    before = article.clean[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
+    named = all(w[:1].isupper() or not w[:1].isalpha() or w in ("the", "of", "on", "with", "and", "a", "in", "for")
+                for w in words)
+    if words and len(words) <= MAX_NAME_WORDS and (NAMING_BEFORE.search(before) or named and (
+            POSSESSIVE_BEFORE.search(before) or SHOW_BEFORE.search(before))):
+        return True
     if not words or len(words) > MAX_TERM_WORDS:
         return False
     if re.search(r"[,!?]$", words[-1]) and SPEECH_AFTER.match(article.clean[span.end + 1: span.end + 60].lstrip()):
