@@ -5,8 +5,8 @@ with `speaker` Mao Ning and `speaks_for` Chinese Foreign Ministry (the roster's 
 what the article says of the person). Bodies get one canonical name however the text writes
 them, the country first as an adjective: "China's Ministry of Commerce", "Beijing's commerce
 ministry" and "the Chinese commerce ministry" are all "Chinese Commerce Ministry"; "the Foreign
-Ministry in Taipei" is "Taiwanese Foreign Ministry". The country words come from the roster's
-`countries` table.
+Ministry in Taipei" is "Taiwanese Foreign Ministry". The country words (names, aliases, demonyms)
+come from the targets file (`TargetConfig.body_names`).
 """
 
 from __future__ import annotations

@@ -29,10 +29,11 @@ DETERMINERS = re.compile(r"^(the|a|an|his|her|its|their|our|this|that|these|thos
 MAX_SENTENCES_BACK = 6
 # A body named only by its kind ("a ministry spokesman", "the embassy"): the article's own
 # earlier body of that kind is meant.
+BODY_KINDS = ("ministry", "department", "embassy", "commission", "agency", "office", "government", "administration",
+              "council", "bank", "company", "firm", "union", "party", "court", "regulator", "committee")
 GENERIC_BODY = re.compile(
     r"^(?P<qualifier>(?:foreign|commerce|trade|defen[cs]e|finance|economy|industry|justice|interior)\s+)?"
-    r"(?P<kind>ministry|department|embassy|commission|agency|office|government|administration|council|bank|company|"
-    r"firm|union|party|court|regulator|committee)(?:'s)?(?:\s+(?:spokesman|spokeswoman|spokesperson|official|"
+    rf"(?P<kind>{'|'.join(BODY_KINDS)})(?:'s)?(?:\s+(?:spokesman|spokeswoman|spokesperson|official|"
     r"officials|representative|statement))?$", re.IGNORECASE)
 BARE_SPOKES = re.compile(r"^(?:(?:unnamed|a|an|the|its|\w+ ministry's)\s+)*(?:spokes(?:person|man|woman)|spox)$",
                          re.IGNORECASE)
@@ -309,7 +310,7 @@ class Canonicalizer:
         President", "the MAGA leader", "the Federal Councillor"): "the" + words ending in a title,
         and no roster or article name came of it."""
         m = DESCRIPTION.match(" ".join(mention.replace("’", "'").split()))
-        return m is not None and who.type == "person" and who.name not in self.roster \
+        return m is not None and who.type in ("person", "body") and who.name not in self.roster \
             and who.name not in self.full_names.values()
 
     def known(self, text: str) -> Resolved | None:

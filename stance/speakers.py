@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .bodies import SPOKES
-from .mentions import NAME_PARTICLES, PRONOUNS, Canonicalizer, Resolved, Salience
+from .mentions import BODY_KINDS, NAME_PARTICLES, PRONOUNS, Canonicalizer, Resolved, Salience
 from .quotes import Span
 
 # Reporting verbs and phrases, by lemma.
@@ -302,9 +302,15 @@ class Attributor:
                 continue
             mtoks = _mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
-            if tok.pos_ == "PROPN":
+            if tok.pos_ == "PROPN" and tok.lower_ not in BODY_KINDS:
                 who = self.canon.known(text) if not tok.ent_type_ else None  # a name the NER missed: "Greer disagreed."
                 if who is not None and who.type == "person":
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
+                continue
+            if tok.pos_ == "PROPN":  # "Germany's finance ministry published ...", a body the NER missed
+                who = self.canon.phrase(text, person_names=[], plural=False, is_org=True)
+                if who is not None and who.type == "body":
+                    self.canon.note_body(who.name)
                     self.salience.add(base + tok.idx, self.sentence_no, who, True)
                 continue
             plural = tok.tag_ == "NNS" or any(t.dep_ == "conj" for t in mtoks)

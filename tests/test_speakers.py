@@ -195,3 +195,82 @@ def test_a_one_word_quote_with_its_own_cue_is_speech(roster):
     good = next(q for q in quotes_of(text, roster) if q.text.startswith("Good"))
     assert (good.kind, good.speaker) == ("direct", "Anna Berg")
     assert next(q for q in quotes_of('T\n\nThe "Phase One" deal was signed.', roster)).speaker is None
+
+
+def quote_of(text, roster, startswith):
+    return next(q for q in quotes_of(text, roster) if q.text.startswith(startswith))
+
+
+SPOKESPEOPLE = [  # (text, quote start, speaker, the body they speak for)
+    # the title before the name; the body with its country in canonical form
+    ('"We will respond firmly to any escalation," China\'s commerce ministry spokesman Li Wenming said on Thursday.',
+     "We will", "Li Wenming", "Chinese Commerce Ministry"),
+    # an apposition after the name; the body through the roster ("India's foreign ministry")
+    ('Anil Mehra, a spokesperson for India\'s foreign ministry, spoke on Friday.\n\n'
+     '"The decision is deeply unfortunate for both countries," Mehra said.', "The decision", "Anil Mehra",
+     "Indian Ministry of External Affairs"),
+    # a spokesperson the roster knows
+    ('"The United States should stop abusing tariffs against other countries," Mao Ning told reporters.',
+     "The United", "Mao Ning", "Chinese Foreign Ministry"),
+    # the capital for the country
+    ('"We will not be intimidated by these military drills," Beijing\'s defence ministry said.', "We will",
+     "Chinese Defense Ministry", None),
+    # a bare "the spokesperson" after the body, no one named: the body's voice
+    ("Germany's finance ministry published its response on Monday.\n\n"
+     '"The measures are not compatible with the rules," the spokesperson said.', "The measures",
+     "German Finance Ministry", None),
+]
+
+
+@pytest.mark.parametrize("text,startswith,speaker,body", SPOKESPEOPLE)
+def test_spokespeople_speak_for_their_body(text, startswith, speaker, body, roster):
+    q = quote_of(text, roster, startswith)
+    assert (q.speaker, q.speaks_for) == (speaker, body)
+    if body is None:
+        assert q.speaker_type == "body"
+
+
+DESCRIPTIONS = [
+    # a title with its qualifier is its own holder, not the latest "president"
+    ("European Commission President Anna Vogel met President Tom Hale in Brussels on Monday.\n\n"
+     '"We will act to safeguard our economic interests," the Commission President said.', "We will", "Anna Vogel"),
+    # a description no title was given for: the person the article is talking about
+    ("Lena Moser rejected criticism that Switzerland had given too much away.\n\n"
+     '"Now we have to negotiate the details with Washington," said the Federal Councillor.', "Now we", "Lena Moser"),
+    # "<name>'s statement said": the name
+    ("Coast guard commander Jose Ramos Tavera said the vessel was damaged.\n\n"
+     '"The ship successfully evaded the water cannon," Tavera\'s statement said.', "The ship", "Jose Ramos Tavera"),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", DESCRIPTIONS)
+def test_descriptions_and_statements_stand_for_the_person(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
+
+
+def test_datelines_and_headline_verbs_are_not_part_of_a_name(roster):
+    from stance.mentions import Canonicalizer
+
+    canon = Canonicalizer(roster)
+    assert canon.phrase("Trump Slams", person_names=["Trump Slams"], plural=False, is_org=False).name == "Donald Trump"
+    assert canon.phrase("BEIJING - Xi Jinping", person_names=[], plural=False, is_org=False).name == "Xi Jinping"
+
+
+NAMES_IN_QUOTES = [  # spans the words before them mark as names: no speaker
+    ('"There will be tariffs on Tuesday," Lara Voss told Fox News\' Maria Bartiromo on "Sunday Morning Futures."',
+     "Sunday Morning"),
+    ('"We do not accept this," Trade Minister Lara Voss said of the so-called "national security" reason.',
+     "national security"),
+    ('In a note titled "There Will Be Blood," economist Ben Harlow said recession odds had risen.', "There Will"),
+    ('Speaking on NBC\'s "Meet the Press," Senator Ann Cole defended the plan.', "Meet the Press"),
+]
+
+
+@pytest.mark.parametrize("text,startswith", NAMES_IN_QUOTES)
+def test_named_things_in_quote_marks_get_no_speaker(text, startswith, roster):
+    assert speaker_of(text, roster, startswith) is None
+
+
+def test_a_scare_quote_after_a_possessive_is_still_the_speakers(roster):
+    text = 'Minister Paul Renard said he "deplores" President Tom Hale\'s "illegal" decision to impose tariffs.'
+    assert speaker_of(text, roster, "illegal") == "Paul Renard"
