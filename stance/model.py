@@ -104,6 +104,7 @@ class StanceModel:
         self.settings = settings
         self._targets: TargetConfig | None = None
         self.precision = "fp32"  # arithmetic used by `logits`: fp32, bf16 (autocast) or int8 (quantised)
+        self._int8: object | None = None  # the ONNX Runtime int8 session standing in for the network (stance.quantized)
 
     @property
     def quantized(self) -> bool:
@@ -157,6 +158,8 @@ class StanceModel:
 
     def forward(self, firsts: Sequence[str], seconds: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Raw stance and sentiment logits of one batch of (target, segment) pairs."""
+        if self._int8 is not None:
+            return self._int8(**encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length))
         return self.net(**encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length,
                                  shared_layers=self.settings.shared_layers))
 
@@ -196,7 +199,14 @@ class StanceModel:
         ]
 
     def quantize(self) -> StanceModel:
-        """Dynamic int8 quantisation of the linear layers, in place: faster on CPU, for scoring only."""
+        """int8 scoring, in place, for scoring only: ONNX Runtime (stance.quantized) for a plain
+        cross-encoder, else torch's dynamic quantisation of the linear layers."""
+        from .quantized import OnnxInt8, available
+
+        if not self.settings.shared_layers and available():
+            self._int8 = OnnxInt8(self.net, self.tokenizer, self.model_version)
+            self.precision = "int8"
+            return self
         import warnings
 
         with warnings.catch_warnings():
@@ -264,12 +274,16 @@ def cpu_has_native_bf16() -> bool:
 
 
 def best_precision() -> tuple[str, str]:
-    """(precision, why): bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32 and every
-    benchmark within a point, see README), else fp32. int8 is never chosen for you: it changes about
-    one label in ten."""
+    """(precision, why): the fastest arithmetic whose benchmarks all stay within a point of fp32
+    (README): bf16 where the CPU has native bfloat16, else int8 through ONNX Runtime
+    (stance.quantized), else fp32."""
+    from .quantized import available
+
     if cpu_has_native_bf16():
         return "bf16", "the CPU has native bfloat16 (AVX512-BF16/AMX)"
-    return "fp32", "the CPU has no native bfloat16"
+    if available():
+        return "int8", "no native bfloat16 on this CPU; int8 through ONNX Runtime"
+    return "fp32", "the CPU has no native bfloat16 and ONNX Runtime is not installed"
 
 
 def stance_home() -> Path:

@@ -246,10 +246,11 @@ def _parse_entry(i: int, entry: Any, p: Path) -> Target:
 
 
 def _people(roster: Roster) -> list[Target]:
-    """Roster people as targets: name and aliases, minus pronoun-like aliases ("He")."""
+    """Roster people as targets: name and aliases, minus pronoun-like aliases ("He"). A spokesperson
+    (`speaks_for`) is not one: what is said of them is said of their body."""
     return [Target(name=s.name, kind="person", country=s.country,
                    aliases=tuple(a for a in s.aliases if a.lower() not in PRONOUN_ALIASES))
-            for s in roster.speakers if s.type == "person"]
+            for s in roster.speakers if s.type == "person" and not s.speaks_for]
 
 
 def _parse(p: Path, roster: Roster) -> TargetConfig:

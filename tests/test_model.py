@@ -112,6 +112,14 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
         assert a.sentiment == pytest.approx(b.sentiment, abs=0.05)
     int8 = load_model(precision="int8")
     assert int8.precision == "int8" and int8.quantized
+    from stance.quantized import cache_file
+
+    onnx_file = cache_file(int8.model_version)  # exported once per model version, under STANCE_HOME
+    assert onnx_file.is_file() and onnx_file.is_relative_to(tmp_path)
+    stamp = onnx_file.stat().st_mtime_ns
+    again = load_model(precision="int8")
+    assert onnx_file.stat().st_mtime_ns == stamp
+    assert [p.stance for p in again.predict(PAIRS)] == [p.stance for p in int8.predict(PAIRS)]
     for b in int8.predict(PAIRS):
         assert math.isclose(sum(b.stance.values()), 1.0, abs_tol=1e-5)
     # int8 moves single borderline pairs a lot; over realistic pairs its labels stay those of fp32
@@ -119,7 +127,7 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
 
     pairs = workload(300)
     same = [a.stance_label == b.stance_label for a, b in zip(load_model().predict(pairs), int8.predict(pairs))]
-    assert sum(same) / len(same) >= 0.9
+    assert sum(same) / len(same) >= 0.95
     with pytest.raises(ModelError, match="cannot go back"):
         int8.set_precision("fp32")
     with pytest.raises(ModelError, match="unknown precision 'fp16'"):

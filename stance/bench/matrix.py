@@ -1,6 +1,7 @@
 """The speaker x target matrix benchmark: is each favor / against cell toward an actor right?
 
     python -m stance.bench.matrix [--model DIR] [--previous REV_OR_DIR] [--realnews FILE] [--unlabelled OUT]
+                                  [--precision fp32|bf16|int8]
 
 Two sets, each quote scored toward every target the product scores for it (`stance.targets` +
 `stance.routes`, with the gold speaker, so attribution errors do not enter):
@@ -34,7 +35,7 @@ from pathlib import Path
 from ..annotations import REPO_ROOT, default_corpus_root, load_annotations
 from ..config import STANCE_LABELS
 from ..io import read_jsonl
-from ..model import SETTINGS_FILE, SHIPPED_MODEL, WEIGHTS_FILE, Pair, StanceModel, load_model
+from ..model import PRECISIONS, SETTINGS_FILE, SHIPPED_MODEL, WEIGHTS_FILE, Pair, StanceModel, load_model
 from ..negatives import is_topic_label
 from ..routes import article_view
 from ..scoring import directed, quote_item
@@ -207,9 +208,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--realnews", default=str(REALNEWS), help="real-news quotes (JSON lines with split: test)")
     ap.add_argument("--unlabelled", default=None, help="write the in-domain test pairs without a label here and stop")
     ap.add_argument("--json", default=None, help="also write the figures as JSON here")
+    ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic of both models")
     args = ap.parse_args(argv)
     config = load_targets()
-    model = load_model(args.model)
+    model = load_model(args.model, precision=args.precision)
     sets = {"in-domain test": indomain_set()}
     if Path(args.realnews).is_file():
         sets["real-news test"] = realnews_set(Path(args.realnews))
@@ -218,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         Path(args.unlabelled).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{len(rows)} unlabelled pairs -> {args.unlabelled}")
         return
-    prev, prev_name = previous_model(args.previous, model)
+    prev, prev_name = previous_model(args.previous, load_model(args.model))
+    prev.set_precision(args.precision)
     models = {"prev": prev, "this": model}
     print(f"this model {model.model_version}; previous {prev.model_version} ({prev_name})")
     report = {}
