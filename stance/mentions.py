@@ -186,7 +186,7 @@ class Canonicalizer:
 
     def earlier_body(self, text: str) -> str | None:
         """The latest body of the article whose name holds a generic mention's kind ("ministry",
-        "the commerce ministry", "the MFA")."""
+        "the commerce ministry")."""
         m = GENERIC_BODY.match(text)
         if m is None:
             return None
