@@ -40,7 +40,8 @@ AUTO = "auto"  # the command line's default: the fastest precision that keeps th
 # target keeps the most probable label (None); a target only its paragraph names, or only its
 # article, needs a confident model before it gets a direction.
 DEFAULT_RELEVANCE: dict[str, float | None] = {"named": None, "referred": None, "always": None, "extra": None,
-                                              "context": 0.8, "article": 0.95}
+                                              "context": 0.8, "article": 0.95,
+                                              "invoked": 1.01}  # 1.01: never a direction
 WEIGHTS_FILE = "weights.safetensors"
 SETTINGS_FILE = "model.json"
 

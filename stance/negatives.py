@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from .annotations import LabeledQuote
 from .corpora import Example, from_labeled
 from .model import Pair, StanceModel
-from .routes import ADDRESSED, names
+from .routes import ADDRESSED, invoked_only, names
 from .scoring import directed
 from .targets import TargetConfig
 
@@ -99,7 +99,7 @@ def dev_route(config: TargetConfig, ex: Example) -> str:
     if is_topic_label(config, ex.target):
         return "topic"  # never gated (StanceModel.relevance_threshold)
     if names(config, ex.target, ex.text):
-        return "named"
+        return "invoked" if invoked_only(config, ex.target, ex.text) else "named"
     if ex.context and names(config, ex.target, ex.context):
         return "context"
     return "article"

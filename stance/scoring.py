@@ -126,11 +126,13 @@ def _items(quotes: Iterable[dict[str, Any] | Quote], config: TargetConfig, extra
 def quote_item(rec: dict[str, Any], config: TargetConfig, view: ArticleView, extra: Sequence[str] = (), *,
                article_targets: bool = True) -> _Item:
     """One speech record with its targets, their routes and the pair the model reads."""
-    targets = targets_for(rec, config=config, article_speakers=view.speakers, extra_targets=extra)
+    country = view.country_of(rec["speaker"])
+    targets = targets_for(rec, config=config, article_speakers=view.speakers, extra_targets=extra,
+                          speaker_country=country)
     text, context = (rec.get("text") or "")[:MAX_TEXT_CHARS], (rec.get("context") or "")[:MAX_TEXT_CHARS]
     via = routes(config, targets, text=text, context=context, speaker=rec["speaker"], view=view,
                  extra=[config.canonical(t) or " ".join(t.split()) for t in extra],
-                 own=config.own_targets(rec["speaker"], rec.get("speakers") or ()))
+                 own=config.own_targets(rec["speaker"], rec.get("speakers") or (), country))
     targets = [t for t in via if article_targets or via[t] != "article"]
     pair = Pair(text=text, target="", speaker=rec["speaker"], context=context or None)
     return _Item(rec, tuple(targets), pair, tuple(via[t] for t in targets), tuple(is_topic(config, t, view.speakers) for t in targets))

@@ -75,6 +75,12 @@ def _preceded_by_first_name(text: str, start: int) -> bool:
     return bool(m) and m.group(1) not in HONORIFICS
 
 
+# A word after a person's name that makes the whole a different thing named after them.
+NAMESAKE_AFTER = re.compile(
+    r"['’]?s?\s+(Foundation|Institute|Center|Centre|Library|Tower|Towers|Organi[sz]ation|Jr\b|Sr\b|University|"
+    r"School|Airport|Museum|Fund|Trust|Presidential Library|Hotel|Doctrine|Corp|Inc|Group)(?!\w)")
+
+
 class TargetConfig:
     """The configured targets plus the roster's people, with mention matching."""
 
@@ -125,6 +131,8 @@ class TargetConfig:
                 continue
             if target.kind == "person" and " " not in m.group() and _preceded_by_first_name(text, m.start()):
                 continue
+            if target.kind == "person" and NAMESAKE_AFTER.match(text, m.end()):
+                continue  # "the Ronald Reagan Foundation", "Donald Trump Jr.", "Trump Tower"
             yield m.span()
 
     @classmethod
@@ -153,9 +161,10 @@ class TargetConfig:
             return country or self.canonical(entry.name) or entry.name
         return self.canonical(speaker) or speaker
 
-    def own_targets(self, speaker: str | None, members: Iterable[str] = ()) -> set[str]:
-        """What a speaker is never scored toward: themself, their members, their country."""
-        own: set[str] = set()
+    def own_targets(self, speaker: str | None, members: Iterable[str] = (), country: str | None = None) -> set[str]:
+        """What a speaker is never scored toward: themself, their members, their country (`country`:
+        the one the article gives a speaker outside the roster, `stance.routes.speaker_country`)."""
+        own: set[str] = {country} if country and self.exclude_speaker_country else set()
         for name in (speaker, *members):
             if not name:
                 continue
@@ -192,11 +201,13 @@ def targets_for(
     config: TargetConfig | None = None,
     article_speakers: Iterable[str] = (),
     extra_targets: Iterable[str] = (),
+    speaker_country: str | None = None,
 ) -> list[str]:
-    """The targets to score a quote toward, without duplicates, in a stable order."""
+    """The targets to score a quote toward, without duplicates, in a stable order (`speaker_country`:
+    what the article says the speaker's country is, when the roster does not know)."""
     config = config or load_targets()
     speaker = _field(quote, "speaker")
-    own = config.own_targets(speaker, _field(quote, "speakers") or ())
+    own = config.own_targets(speaker, _field(quote, "speakers") or (), speaker_country)
     text = f"{_field(quote, 'text') or ''}\n{_field(quote, 'context') or ''}"
     others = [config.actor_for(s) for s in article_speakers if s and (s in config.roster or _is_proper_name(s))]
     extras = [config.canonical(t) or " ".join(t.split()) for t in extra_targets if t and t.strip()]

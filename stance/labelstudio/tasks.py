@@ -74,6 +74,7 @@ def check_record(record: dict[str, Any], *, path: str, line: int) -> None:
 
 
 ROUTE_WORDS = {"named": "named in the quote", "referred": "referred to in the quote (he, they, both sides, ...)",
+               "invoked": "named in the quote only for its rules (WTO rules)",
                "context": "named only in the paragraph", "article": "another speaker of the article, not in the quote",
                "always": "scored for every quote", "extra": "asked for on the command line"}
 
