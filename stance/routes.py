@@ -143,8 +143,9 @@ def _forms(config: TargetConfig, target: str) -> list[str]:
     words = target.split()
     forms = [target]
     if 1 < len(words) <= 4 and all(w[:1].isupper() for w in words) and len(words[-1]) > 2 \
-            and not _BODY_WORD.search(target):
-        forms.append(words[-1])  # a person's surname; never "Government" of "UK Government"
+            and not _BODY_WORD.search(target) and config.canonical(words[-1]) in (None, target):
+        forms.append(words[-1])  # a person's surname; never "Government" of "UK Government", nor a
+        # surname that names a configured person ("Clinton": Hillary Clinton, not Bill)
     return forms
 
 
