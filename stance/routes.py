@@ -161,12 +161,13 @@ def names(config: TargetConfig, target: str, text: str) -> bool:
 
 
 _FRAMEWORK = r"(?:rules?|rulebook|norms?|laws?|regulations?|principles?|obligations?|commitments?|standards?|disciplines|charter|framework|dispute settlement)"
-_INVOKED_AFTER = re.compile(rf"['’]?s?\s+{_FRAMEWORK}(?!\w)", re.IGNORECASE)
-_INVOKED_BEFORE = re.compile(rf"(?<!\w){_FRAMEWORK}\s+(?:of|under|at|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_INVOKED_AFTER = re.compile(rf"['’]?s?\s+{_FRAMEWORK}(?!\w)|\s+(?:issue|question)(?!\w)|(?-i:-[A-Z])", re.IGNORECASE)
+_INVOKED_BEFORE = re.compile(rf"(?<!\w){_FRAMEWORK}\s+(?:of|under|at|in)\s+(?:the\s+)?$|(?-i:[A-Z.]-)$", re.IGNORECASE)
 
 
 def invoked_only(config: TargetConfig, target: str, text: str) -> bool:
-    """Whether every mention of the target in `text` is as the source of rules ("WTO rules")."""
+    """Whether every mention of the target in `text` is as the source of rules ("WTO rules"), an
+    issue ("the Taiwan question") or one half of a pair ("U.S.-China relations")."""
     if target not in config.by_name or config.by_name[target].kind != "actor":
         return False
     spans = config.spans(target, text)
