@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stance.routes import ROUTES, article_view, routes
+from stance.routes import ROUTES, article_view, invoked_only, names, routes, speaker_country
 from stance.scoring import quote_item
 from stance.targets import load_targets
 
@@ -60,3 +60,36 @@ def test_routes_with_an_extra_target():
     got = routes(CONFIG, ["free trade"], text="We believe in open markets.", context="", speaker="Joe Biden",
                  extra=["free trade"])
     assert got == {"free trade": "extra"}
+
+
+def test_a_speaker_outside_the_roster_takes_the_country_of_their_title():
+    paragraphs = ["Brazilian Finance Minister Fernanda Queiroz met her US counterpart on Monday.",
+                  "Queiroz said the talks had been frank."]
+    assert speaker_country(CONFIG, "Fernanda Queiroz", paragraphs) == "Brazil"
+    after = ["“We will answer in kind,” said Alain Moreau, France's trade minister."]
+    assert speaker_country(CONFIG, "Alain Moreau", after) == "France"
+    assert speaker_country(CONFIG, "Alain Moreau", ["Alain Moreau spoke to reporters in Paris."]) is None
+    # the country of the title is the speaker's own: never a target of their quote
+    got = via("Tariffs on our soybeans hurt everyone", "“Tariffs on our soybeans hurt everyone,” Queiroz said.",
+              "Fernanda Queiroz", paragraphs=paragraphs)
+    assert "Brazil" not in got
+
+
+def test_rules_an_issue_or_one_half_of_a_pair_only_invoke_an_actor():
+    assert invoked_only(CONFIG, "WTO", "These duties break WTO rules.")
+    assert invoked_only(CONFIG, "WTO", "This is against the rules of the WTO.")
+    assert invoked_only(CONFIG, "China", "U.S.-China relations are at a low point.")
+    assert not invoked_only(CONFIG, "WTO", "The WTO has failed its members.")
+    assert not invoked_only(CONFIG, "China", "China must stop cheating, and U.S.-China talks will show it.")
+    got = via("These duties break WTO rules", "“These duties break WTO rules,” the minister said.", "Anwar Ibrahim")
+    assert got["WTO"] == "invoked"
+
+
+def test_a_namesake_institution_does_not_name_the_person():
+    assert not names(CONFIG, "Ronald Reagan", "He spoke at the Ronald Reagan Foundation on Tuesday.")
+    assert names(CONFIG, "Ronald Reagan", "Ronald Reagan would never have done this.")
+
+
+def test_a_body_is_never_named_by_its_last_word_alone():
+    assert not names(CONFIG, "Canadian Steel Producers Association", "The Association of Retailers disagreed.")
+    assert names(CONFIG, "Ana Lucia Ferreira", "Ferreira said nothing.")
