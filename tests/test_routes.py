@@ -70,9 +70,9 @@ def test_a_speaker_outside_the_roster_takes_the_country_of_their_title():
     assert speaker_country(CONFIG, "Alain Moreau", after) == "France"
     assert speaker_country(CONFIG, "Alain Moreau", ["Alain Moreau spoke to reporters in Paris."]) is None
     # the country of the title is the speaker's own: never a target of their quote
-    got = via("Tariffs on our soybeans hurt everyone", "“Tariffs on our soybeans hurt everyone,” Queiroz said.",
-              "Fernanda Queiroz", paragraphs=paragraphs)
-    assert "Brazil" not in got
+    quote, context = "Brazil will answer these tariffs", "“Brazil will answer these tariffs,” Queiroz said."
+    assert "Brazil" not in via(quote, context, "Fernanda Queiroz", paragraphs=paragraphs)
+    assert via(quote, context, "Scott Bessent", paragraphs=paragraphs)["Brazil"] == "named"
 
 
 def test_rules_an_issue_or_one_half_of_a_pair_only_invoke_an_actor():
@@ -93,3 +93,8 @@ def test_a_namesake_institution_does_not_name_the_person():
 def test_a_body_is_never_named_by_its_last_word_alone():
     assert not names(CONFIG, "Canadian Steel Producers Association", "The Association of Retailers disagreed.")
     assert names(CONFIG, "Ana Lucia Ferreira", "Ferreira said nothing.")
+
+
+def test_a_surname_that_is_a_configured_persons_alias_names_that_person_only():
+    assert not names(CONFIG, "Bill Clinton", "Clinton said the deal was fair.")
+    assert names(CONFIG, "Bill Clinton", "Bill Clinton said the deal was fair.")
