@@ -72,6 +72,17 @@ def with_negatives(quotes: Sequence[LabeledQuote], config: TargetConfig, *, per_
                                                                 source=f"{source}-neg")
 
 
+def named_none(examples: Sequence[Example], config: TargetConfig, repeat: int) -> list[Example]:
+    """Extra copies of the labelled pairs whose quote names an actor without a position toward it
+    (route `named`, gold `none`: "I can beat Hillary Clinton"), so that each is seen `repeat` times as
+    often as before: the pairs that teach "named is not addressed with a position"."""
+    if repeat <= 1:
+        return []
+    picked = [e for e in examples if e.stance == "none" and not e.source.endswith("-neg")
+              and dev_route(config, e) == "named"]
+    return picked * (repeat - 1)
+
+
 def target_swaps(examples: Sequence[Example], n: int, *, seed: int, source: str = "vast-swap") -> list[Example]:
     """`n` stance items whose text is paired with the target of another item (a different target): `none`."""
     items = [e for e in examples if e.stance is not None]

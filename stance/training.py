@@ -30,7 +30,7 @@ from .corpora import (Example, from_labeled, load_newsmtsc, load_semeval, load_v
 from .errors import ConfigError
 from .finetune import calibrate, fit
 from .model import Settings, current_model_path, default_model_path, load_model, new_model
-from .negatives import choose_thresholds, target_swaps, with_negatives
+from .negatives import choose_thresholds, named_none, target_swaps, with_negatives
 from .targets import load_targets
 
 DEFAULT_CONFIG = Path("training/config.yaml")  # in the current folder (the repository); else the packaged copy
@@ -171,13 +171,14 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
     if d["indomain"]["train"]:
         kept, held = kept_and_held(load_annotations(data_path(d["indomain"]["train"], "data.indomain.train")),
                                    d["indomain"], "indomain")
-        data.train += subsample(kept, d["indomain"]["limit"], seed=seed) * d["indomain"]["repeat"]
+        kept = subsample(kept, d["indomain"]["limit"], seed=seed)
+        data.train += (kept + named_none(kept, config, d["indomain"].get("named_none", 1))) * d["indomain"]["repeat"]
         data.indomain_dev = subsample(held, d["indomain"]["dev_limit"], seed=seed)
         data.dev += data.indomain_dev
     if d["realnews"]["path"]:
         kept, held = kept_and_held(realnews_quotes("train", path=data_path(d["realnews"]["path"], "data.realnews.path")),
                                    d["realnews"], "realnews")
-        data.train += kept * d["realnews"]["repeat"]
+        data.train += (kept + named_none(kept, config, d["realnews"].get("named_none", 1))) * d["realnews"]["repeat"]
         data.indomain_dev += held
         data.dev += held
     if d["indomain"]["test"]:
