@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bodies import BodyNames, is_spokes_title, spokes_body_text
-from .roster import Roster
+from .roster import Roster, fold
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -219,11 +219,12 @@ class Canonicalizer:
 
     def _alias_fits(self, roster_name: str, name: str) -> bool:
         """A surname alias must not swallow a different full name ("Li Qiang" is not Li Chenggang)."""
+        name, full = fold(name).lower(), fold(roster_name).lower()  # "Lee Jae Myung" is "Lee Jae-myung"
         words = name.split()
         if len(words) <= 1:
             return True
-        return name == roster_name or roster_name in name or " ".join(words[-2:]) in roster_name \
-            or any(name == a for a in self.roster.get(roster_name).aliases)
+        return name == full or full in name or " ".join(words[-2:]) in full \
+            or any(name == fold(a).lower() for a in self.roster.get(roster_name).aliases)
 
     def _particle_name(self, name: str) -> str | None:
         """The article's full name a particle surname stands for ("von der Leyen", "Von der Leyen")."""

@@ -24,8 +24,8 @@ from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .speakers import Attribution, Attributor, Ranges, is_cue, load_nlp
 from .targets import load_targets
+from .terms import MAX_TERM_WORDS, is_term
 
-MAX_TERM_WORDS = 4  # a cue-less span this short is a name, title or scare quote, not speech
 MAX_HEADING_WORDS = 14
 CONTINUATION_PARAGRAPHS = 2  # how far back a cue-less opening quote may look for its speaker
 
@@ -45,41 +45,6 @@ def _norm_text(s: str) -> str:
 def _is_heading(para: Paragraph) -> bool:
     t = para.text.strip().rstrip("'\"”’ ")
     return len(t.split()) <= MAX_HEADING_WORDS and not re.search(r"[.!?,;:]$", t)
-
-
-SPEECH_AFTER = re.compile(  # '"Good," Moon said' / '"No," he replied': a short span with its own cue is speech
-    r"(?:(?:[A-Z][\w.'’-]+\s+){1,3}|(?:he|she|they|we|I)\s+)(?:said|says|added|replied|told|asked|answered|insisted)\b")
-
-
-# Words before a quoted span that make it a name, not speech: 'the so-called "national security"',
-# 'a note titled "There Will Be Blood"', 'under the banner "Make America Wealthy Again"', a possessive
-# ('NBC's "Meet the Press"', 'Trump's "Liberation Day"').
-NAMING_BEFORE = re.compile(r"\b(?:so-called|titled|entitled|dubbed|banner|nicknamed|slogan|motto|hashtag|theme)"
-                           r"\s*[\"“‘']?$", re.IGNORECASE)
-POSSESSIVE_BEFORE = re.compile(r"(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ww]hat)(?<!\b[Tt]here)"
-                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$|\ws['’]\s*[\"“‘']?$")
-SHOW_BEFORE = re.compile(r"\b(?:on|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$", re.IGNORECASE)
-MAX_NAME_WORDS = 8
-
-
-def _is_term(article: Article, span: Span) -> bool:
-    """A span used as a name, not speech: a short title-case one ("Phase One" trade deal), one the
-    words before it name (so-called, titled, a possessive), a show's title after "on"."""
-    words = article.text[span.start:span.end].split()
-    before = article.clean[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
-    named = all(w[:1].isupper() or not w[:1].isalpha() or w in ("the", "of", "on", "with", "and", "a", "in", "for")
-                for w in words)
-    if words and len(words) <= MAX_NAME_WORDS and (NAMING_BEFORE.search(before) or named and (
-            POSSESSIVE_BEFORE.search(before) or SHOW_BEFORE.search(before))):
-        return True
-    if not words or len(words) > MAX_TERM_WORDS:
-        return False
-    if re.search(r"[,!?]$", words[-1]) and SPEECH_AFTER.match(article.clean[span.end + 1: span.end + 60].lstrip()):
-        return False
-    title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-    after = article.clean[span.end + 1: span.end + 30].lstrip()
-    modifies_noun = bool(re.match(r"[a-z]", after)) and not re.match(r"(and|or|but|to|as|in|on|at|of|for|said|says)\b", after)
-    return title_case and (modifies_noun or len(words) <= 2 and not after[:1] in (",", "."))
 
 
 def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
@@ -150,7 +115,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     quoted = article.text[sp.start:sp.end].rstrip("'\"”’ ")
     if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(is_cue(t) for t in doc):
         return replace(none, how="headline"), "headline"
-    if _is_term(article, sp):
+    if is_term(article, sp):
         return replace(none, how="term"), "term"
     form = "unclosed" if sp.unclosed else quote_form(article.clean, para, sp)
     sents = sentences.around(sp.start, sp.end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,14 @@ def _norm(s: str) -> str:
     return " ".join(s.split())
 
 
+def fold(s: str) -> str:
+    """A name without accents, with hyphens between its parts as spaces: "Maroš Šefčovič" ->
+    "Maros Sefcovic", "Lee Jae-Myung" -> "Lee Jae Myung" (outlets spell one name these ways)."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return re.sub(r"(?<=\w)-(?=\w)", " ", s)
+
+
 class Roster:
     """Looks mentions up by name, alias (case-sensitive, whole words) or title (case-insensitive)."""
 
@@ -47,6 +56,8 @@ class Roster:
             for t in s.titles:
                 self._titles.append((_norm(t).lower(), s))
         self._names.sort(key=lambda x: -len(x[0]))
+        self._folded = [re.compile(rf"(?<![\w-]){re.escape(fold(f))}(?![\w-])", re.IGNORECASE if " " in fold(f) else 0)
+                        for f, _ in self._names]  # the same forms without accents or hyphens; full names in any case
         self._titles.sort(key=lambda x: -len(x[0]))
 
     def __contains__(self, name: str) -> bool:
@@ -62,10 +73,14 @@ class Roster:
         mention standing where a pronoun would.
         """
         text = _norm(mention)
+        folded = fold(text)
         for form, sp in self._names:
             if not allow_pronoun_alias and form.lower() in PRONOUN_ALIASES:
                 continue
             if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                return sp
+        for (form, sp), pattern in zip(self._names, self._folded):  # "Maros Sefcovic", "Lee Jae Myung"
+            if form.lower() not in PRONOUN_ALIASES and pattern.search(folded):
                 return sp
         return self.by_title(text)
 

@@ -263,12 +263,37 @@ NAMES_IN_QUOTES = [  # spans the words before them mark as names: no speaker
      "national security"),
     ('In a note titled "There Will Be Blood," economist Ben Harlow said recession odds had risen.', "There Will"),
     ('Speaking on NBC\'s "Meet the Press," Senator Ann Cole defended the plan.', "Meet the Press"),
+    # a noun that names what follows: principle, strategy, era, word ...
+    ("Minister Ravi Das said talks were moving forward on the principle of 'India first', in line with the plan.",
+     "India first"),
+    ('Premier Lin Bao criticised the US strategy of "small courtyards with high walls," a phrase he used before.',
+     "small courtyards"),
+    ('Lin Bao recalled the era of "ping-pong diplomacy" that opened the relationship.', "ping-pong"),
+    # a short title-case name, the article's own comma after it
+    ('Declaring April 2 as "Liberation Day", President Tom Hale announced the tariffs on Thursday.', "Liberation Day"),
 ]
 
 
 @pytest.mark.parametrize("text,startswith", NAMES_IN_QUOTES)
 def test_named_things_in_quote_marks_get_no_speaker(text, startswith, roster):
     assert speaker_of(text, roster, startswith) is None
+
+
+def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
+    text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
+    assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
+
+
+def test_roster_names_match_without_accents_and_hyphens(roster):
+    """Outlets drop accents and hyphens ("Maros Sefcovic", "Lee Jae Myung"): still the roster's person."""
+    from stance.roster import Roster, Speaker
+
+    small = Roster([Speaker(name="Lena Škoda-Berg"), Speaker(name="Park Min-jun")])
+    assert small.match("Commissioner Lena Skoda Berg").name == "Lena Škoda-Berg"
+    assert small.match("President Park Min Jun").name == "Park Min-jun"
+    assert small.match("Parkland") is None
+    text = '"We will respond," said South Korean President Lee Jae Myung on Friday.'
+    assert speaker_of(text, roster, "We will") == "Lee Jae-myung"
 
 
 def test_a_scare_quote_after_a_possessive_is_still_the_speakers(roster):

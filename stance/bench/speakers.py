@@ -22,7 +22,7 @@ from pathlib import Path
 from ..articles import make_article
 from ..io import read_jsonl
 from ..pipeline import extract_article
-from ..roster import load_roster
+from ..roster import fold, load_roster
 from .quotes import predict_baseline
 
 REALNEWS = Path(__file__).resolve().parents[2] / "annotations" / "realnews" / "quotes.jsonl"
@@ -58,6 +58,17 @@ def _family_name_only(pred: str, gold: str, text: str) -> bool:
     return len(words) == 1 and len(parts) > 1 and words[0] in (parts[0], parts[-1]) and gold not in text
 
 
+def best_match(preds: list[tuple], start: int, end: int) -> tuple | None:
+    """The predicted span (start, end, ...) that is the gold span [start, end): of those overlapping
+    it, the one with the highest overlap over union, so that a term nested in a quote ("the 'blind
+    faith'") is matched to its own span, not to the quote around it."""
+    def jaccard(p: tuple) -> float:
+        inter = min(end, p[1]) - max(start, p[0])
+        return inter / (max(end, p[1]) - min(start, p[0]))
+    overlapping = [p for p in preds if p[0] < end and start < p[1]]
+    return max(overlapping, key=jaccard, default=None)
+
+
 def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, float]]:
     """Counts per system: speech quotes, found, speaker right, both; non-speech spans left without a speaker."""
     roster = load_roster()
@@ -78,7 +89,7 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
             else:
                 preds = [(p.span[0], p.span[1], p.speaker, (), None) for p in predict_baseline(text)]
             for r, s, e in spans:
-                hit = next((p for p in preds if p[0] < e and s < p[1]), None)
+                hit = best_match(preds, s, e)
                 if not r["speech"]:
                     c["non_speech"] += 1
                     c["non_speech_no_speaker"] += hit is None or not hit[2]
@@ -90,7 +101,7 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                     continue
                 c["found"] += 1
                 if system == "stance":
-                    right = r["speaker"] in (hit[2], hit[4]) or (r.get("speaker_type") == "group"
+                    right = fold(r["speaker"]).lower() in {fold(n).lower() for n in (hit[2], hit[4]) if n} or (r.get("speaker_type") == "group"
                                                        and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:
