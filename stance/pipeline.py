@@ -27,6 +27,7 @@ from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 
 MAX_HEADING_WORDS = 14
+SHORT_CUE_TOKENS = 8  # '..." Geng said.' parsed as its own sentence right after the quote: its cue
 CONTINUATION_PARAGRAPHS = 2  # how far back a cue-less opening quote may look for its speaker
 
 
@@ -93,15 +94,16 @@ class SentenceIndex:
         self.ends = [base + s.end_char for s in self.all]
 
     def around(self, start: int, end: int) -> list[Any]:
-        """Sentences overlapping [start - 1, end + 1], then lower-case ones starting within 3
-        characters after `end` ('..." a narrator asks.' parsed as its own sentence)."""
+        """Sentences overlapping [start - 1, end + 1], then those starting within 3 characters after
+        `end` that are lower-case ('..." a narrator asks.') or a short cue ('..." Geng said.')."""
         hi = bisect_left(self.starts, end + 1)
         lo = hi
         while lo > 0 and self.ends[lo - 1] > start - 1:
             lo -= 1
         out = self.all[lo:hi]
         for k in range(bisect_left(self.starts, end), bisect_right(self.starts, end + 3)):
-            if self.all[k][0].is_lower and self.all[k] not in out:
+            short_cue = len(self.all[k]) <= SHORT_CUE_TOKENS and any(is_cue(t) for t in self.all[k])
+            if (self.all[k][0].is_lower or short_cue) and self.all[k] not in out:  # '..." Geng said.'
                 out.append(self.all[k])
         return out
 
@@ -121,7 +123,8 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     sents = sentences.around(sp.start, sp.end)
     found = att.from_cue(sp, sents, para.start, ranges)
     if found is None or found.speaker is None:
-        found = _dash_signature(article, att, sp) or _message_from(article, para, doc, att, sp) or found
+        found = _dash_signature(article, att, sp) or _message_from(article, para, doc, att, sp) \
+            or _colon_intro(article, para, doc, att, sp, ranges) or found
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last
@@ -154,6 +157,43 @@ MESSAGE_FROM = re.compile(
     r"[\"”’']?\s*(?:That|This|Such|Those|These)\s+(?:was|is|were|are|came|comes)\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:message|word|words|warning|verdict|view|response|reaction|assessment|promise|pledge|answer|reply)\s+"
     r"(?:from|of)\s+([^.,;:!?\n]{2,120})")
+
+
+COLON_BEFORE = re.compile(r":\s*[\"“‘']?\s*$")
+SPEAKING_ENTS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span,
+                 ranges: Ranges) -> Attribution | None:
+    """'Lula was defiant when asked about the threat: "The world has changed."': a quote after the
+    colon of a clause without a reporting verb is the words of that clause's subject, when the
+    subject is a named person, a body or a country, or a pronoun for one."""
+    if not COLON_BEFORE.search(article.clean[max(para.start, sp.start - 6):sp.start]):
+        return None
+    at = sp.start - para.start
+    sent = next((s for s in doc.sents if s.start_char < at <= s.end_char + 3), None)
+    if sent is None:
+        return None
+    clause = [t for t in sent if t.idx < at and not _inside_quote(t, para.start, ranges)]
+    subj = next((t for t in clause if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    if subj.lower_ in ("he", "she", "they"):
+        who = att.salience.resolve(subj.lower_, para.start + subj.idx,
+                                   att.sentence_at.get(para.start + sent.start_char, att.sentence_no))
+        return Attribution(who, subj.text, None, "cue") if who is not None else None
+    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in SPEAKING_ENTS), None)
+    if ent is None:
+        return None
+    who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
+        att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
+    if who is not None:
+        att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
+    return Attribution(who, ent.text, None, "cue") if who is not None else None
+
+
+def _inside_quote(tok: Any, base: int, ranges: Ranges) -> bool:
+    return ranges.covers(base + tok.idx)
 
 
 def _message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span) -> Attribution | None:

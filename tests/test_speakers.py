@@ -279,6 +279,21 @@ def test_named_things_in_quote_marks_get_no_speaker(text, startswith, roster):
     assert speaker_of(text, roster, startswith) is None
 
 
+def test_a_short_cue_sentence_right_after_the_quote_names_its_speaker(roster):
+    text = ('Foreign Ministry spokesman Ken Udo spoke on Monday.\n\n'
+            '"They want to crush our companies. We will not allow it." Udo said.\n\n'
+            '"Get ready to sell a lot of product. Have fun!" Tom Hale posted on social media.')
+    assert speaker_of(text, roster, "They want") == "Ken Udo"
+    assert speaker_of(text, roster, "Get ready") == "Tom Hale"
+
+
+def test_a_quote_after_the_colon_of_a_clause_without_cue_is_its_subjects(roster):
+    text = ('President Ana Lima was defiant when asked by journalists about the threat: "The world has changed. '
+            'We do not want an emperor."\n\nThe tariffs cover three areas: "steel, aluminium and cars" for now.')
+    assert speaker_of(text, roster, "The world") == "Ana Lima"
+    assert speaker_of(text, roster, "steel") is None
+
+
 def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
     text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
     assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
