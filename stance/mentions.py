@@ -68,6 +68,23 @@ class Mention:
     subject: bool
 
 
+_ROLES = r"(?:spokes|chair|congress|business|council|assembly|states|anchor|news|sports|police|fire|middle)"
+FEMALE_WORDS = re.compile(rf"\b(?:Mrs|Ms|Miss|Madam|Madame|Mme|Dame|Lady|Queen|Princess|{_ROLES}wom[ae]n|"
+                          r"(?-i:wife|mother|daughter|sister|first lady))\b", re.IGNORECASE)
+MALE_WORDS = re.compile(rf"\b(?:Mr|Sir|Lord|King|Prince|{_ROLES}m[ae]n|"
+                        r"(?-i:husband|father|son|brother))\b", re.IGNORECASE)
+
+
+def gender_of_words(words: str) -> str | None:
+    """"female" / "male" when the words naming a person say so ("Ms Chan", "the spokeswoman",
+    "Congressman Doe"), else None."""
+    if FEMALE_WORDS.search(words):
+        return "female"
+    if MALE_WORDS.search(words):
+        return "male"
+    return None
+
+
 NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
@@ -125,6 +142,7 @@ class Canonicalizer:
     titled: dict[str, str] = field(default_factory=dict)  # title head ("premier") -> the latest person named with it
     body_names: BodyNames | None = None  # canonical body names ("China's Ministry of Commerce" -> "Chinese Commerce Ministry")
     affiliation: dict[str, str] = field(default_factory=dict)  # spokesperson -> the body the article says they speak for
+    genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
 
     def body(self, text: str) -> str | None:
         """The canonical name of a body phrase: the roster's, a ministry with its country, or the
@@ -155,6 +173,7 @@ class Canonicalizer:
 
     def note_title(self, title: str, name: str) -> None:
         """A person named with a job title ("Ontario Premier Doug Ford"): "the premier" means them later."""
+        self.note_gender(name, title)
         m = re.search(rf"(?:(?P<qualifier>[A-Z][\w.'’-]*)\s+)?(?P<head>{TITLE_HEADS})$", title.strip(), re.IGNORECASE)
         if m:
             head = " ".join(m.group("head").lower().split())
@@ -193,6 +212,14 @@ class Canonicalizer:
         words = [w.lower() for w in (m.group("qualifier") or "").split()] + [m.group("kind").lower()]
         return next((b for b in reversed(self.bodies) if all(w in b.lower().split() for w in words)), None)
 
+    def note_gender(self, person: str, words: str) -> None:
+        """A person's gender from the roster, else from the words naming them: an honorific ("Ms
+        Chan") or a gendered title ("spokeswoman", "chairman")."""
+        entry = self.roster.get(person)
+        gender = entry.gender if entry is not None else gender_of_words(words)
+        if gender is not None:
+            self.genders.setdefault(person, gender)
+
     def learn_person(self, name: str) -> str:
         """Remember a PERSON name seen in the article; returns its canonical form."""
         name = _clean_name(name)
@@ -207,6 +234,7 @@ class Canonicalizer:
                 if key not in self.full_names or key in self.guessed:  # a named person beats a guess
                     self.full_names[key] = canonical
                     self.guessed.discard(key)
+        self.note_gender(canonical, name)
         return canonical
 
     def learn_candidate(self, name: str) -> None:
@@ -334,6 +362,7 @@ class Salience:
     """Mentions in reading order, for resolving pronouns to the most salient earlier referent."""
 
     mentions: list[Mention] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
 
     def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
         self.mentions.append(Mention(pos, sentence, who, subject))
@@ -349,8 +378,10 @@ class Salience:
             ok = {"body"}
         else:
             return None
+        wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)
         for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
-            cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok]
+            cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok
+                     and (wrong is None or self.genders.get(m.who.name) != wrong)]
             if not cands:
                 continue
             subjects = [m for m in cands if m.subject]

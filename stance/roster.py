@@ -25,6 +25,7 @@ class Speaker:
     country: str | None = None
     type: str = "person"
     speaks_for: str | None = None  # a spokesperson's body ("Chinese Foreign Ministry"): see stance.bodies
+    gender: str | None = None  # "female" / "male" for a person: "she" never resolves to a "male" (mentions.Salience)
 
 
 def _norm(s: str) -> str:
@@ -101,6 +102,7 @@ class Roster:
 
 PAST_HOLDER = re.compile(r"(former|ex-|then-|late|previous|past)\b")
 
+GENDERS = ("female", "male")
 PRONOUN_ALIASES = {"he", "she", "it", "we", "they", "i", "you"}
 
 
@@ -135,6 +137,8 @@ def _parse(p: Path) -> Roster:
             raise ConfigError(f"speakers[{i}] ({name}): type must be one of {SPEAKER_TYPES}, not {kind!r}", path=str(p))
         if entry.get("speaks_for") is not None and not isinstance(entry["speaks_for"], str):
             raise ConfigError(f"speakers[{i}] ({name}): 'speaks_for' must be a body's name", path=str(p))
+        if entry.get("gender") not in (None, *GENDERS):
+            raise ConfigError(f"speakers[{i}] ({name}): gender must be one of {GENDERS}", path=str(p))
         for key in ("aliases", "titles"):
             if not isinstance(entry.get(key) or [], list):
                 raise ConfigError(f"speakers[{i}] ({name}): '{key}' must be a list", path=str(p))
@@ -143,5 +147,6 @@ def _parse(p: Path) -> Roster:
             aliases=tuple(str(a) for a in entry.get("aliases") or ()),
             titles=tuple(str(t) for t in entry.get("titles") or ()),
             role=entry.get("role"), country=entry.get("country"), type=kind, speaks_for=entry.get("speaks_for"),
+            gender=entry.get("gender"),
         ))
     return Roster(speakers, source=str(p))

@@ -294,6 +294,14 @@ def test_a_quote_after_the_colon_of_a_clause_without_cue_is_its_subjects(roster)
     assert speaker_of(text, roster, "steel") is None
 
 
+def test_a_pronoun_agrees_with_the_gender_the_article_or_roster_gives(roster):
+    text = ('Foreign Minister Anna Berg met Commerce Secretary Howard Lutnick on Monday. Lutnick praised the talks.\n\n'
+            '"We made progress on steel," she said.\n\n'
+            'Mr. Tom Hale arrived after Kim Lee, a government spokeswoman, left the room.\n\n"We expect a deal," she told reporters.')
+    assert speaker_of(text, roster, "We made") == "Anna Berg"
+    assert speaker_of(text, roster, "We expect") == "Kim Lee"
+
+
 def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
     text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
     assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
