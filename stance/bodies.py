@@ -63,6 +63,8 @@ class BodyNames:
         alt = "|".join(re.escape(f) for f in forms)
         self._owner_first = re.compile(rf"^(?:the\s+)?(?P<c>{alt})(?:'s)?\s+(?P<rest>.+)$", re.IGNORECASE) \
             if forms else None
+        self._any = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(f) for f in forms if f[:1].isalpha())})(?![\w-])",
+                               re.IGNORECASE) if forms else re.compile(r"(?!x)x")
         self._owner_last = re.compile(rf"^(?P<rest>.+?)\s+(?:in|of)\s+(?P<c>{alt})$", re.IGNORECASE) if forms else None
 
     def split(self, text: str) -> tuple[str | None, str]:
@@ -76,10 +78,23 @@ class BodyNames:
                 return self.adjective_of[m.group("c").lower()], m.group("rest").strip()
         return None, text
 
-    def ministry(self, text: str) -> str | None:
+    def home(self, text: str) -> str | None:
+        """The country an article is about, for a ministry it names without one ("the commerce
+        ministry", "MOFCOM"): the adjective whose words the text names most, the US left out (it
+        has departments, not ministries), at least twice."""
+        from collections import Counter
+
+        counts = Counter(self.adjective_of[m.group(0).lower()] for m in self._any.finditer(text))
+        counts.pop("US", None)
+        best = counts.most_common(1)
+        return best[0][0] if best and best[0][1] >= 2 else None
+
+    def ministry(self, text: str, home: str | None = None) -> str | None:
         """The canonical name of a ministry phrase with its country ("Chinese Commerce Ministry"),
-        else None (no country, or not a ministry)."""
+        with `home` (the article's country) when the phrase names none, else None (no country, or
+        not a ministry)."""
         adjective, rest = self.split(text)
+        adjective = adjective or home
         if adjective is None:
             return None
         low = rest.lower()

@@ -142,6 +142,7 @@ class Canonicalizer:
     titled: dict[str, str] = field(default_factory=dict)  # title head ("premier") -> the latest person named with it
     body_names: BodyNames | None = None  # canonical body names ("China's Ministry of Commerce" -> "Chinese Commerce Ministry")
     affiliation: dict[str, str] = field(default_factory=dict)  # spokesperson -> the body the article says they speak for
+    home: str | None = None  # the article's country ("Chinese"), for "the commerce ministry" (BodyNames.home)
     genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
 
     def body(self, text: str) -> str | None:
@@ -150,7 +151,7 @@ class Canonicalizer:
         hit = self.roster.match(text)
         if hit is not None and hit.type == "body":
             return hit.name
-        named = self.body_names.ministry(text) if self.body_names is not None else None
+        named = self.body_names.ministry(text, self.home) if self.body_names is not None else None
         return named or self.earlier_body(_clean_name(text))
 
     def note_spokesperson(self, title: str, person: str) -> None:
@@ -197,7 +198,7 @@ class Canonicalizer:
         canonical name when it is a ministry with its country ("Beijing's commerce ministry")."""
         name = _clean_name(name)
         if self.body_names is not None:
-            name = self.body_names.ministry(name) or name
+            name = self.body_names.ministry(name, self.home) or name
         if name in self.bodies:
             self.bodies.remove(name)
         self.bodies.append(name)

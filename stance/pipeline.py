@@ -59,7 +59,8 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
     by_para: dict[int, list[int]] = {}
     for i, sp in enumerate(spans):
         by_para.setdefault(sp.paragraph, []).append(i)
-    att = Attributor(Canonicalizer(roster, body_names=_body_names()))
+    body_names = _body_names()
+    att = Attributor(Canonicalizer(roster, body_names=body_names, home=body_names.home(article.clean)))
     decided: list[tuple[Attribution, str]] = [(Attribution(None, None, None, "none"), "partial")] * len(spans)
     last_attributed: int | None = None
     for para, doc in zip(paras, nlp.pipe(p.text for p in paras)):

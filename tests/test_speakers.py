@@ -302,6 +302,15 @@ def test_a_pronoun_agrees_with_the_gender_the_article_or_roster_gives(roster):
     assert speaker_of(text, roster, "We expect") == "Kim Lee"
 
 
+def test_a_ministry_named_without_its_country_is_the_articles_countrys(roster):
+    text = ('Vietnam said on Friday it regretted the tariffs. Vietnamese exporters fear losses.\n\n'
+            '"This decision does not reflect our partnership," the Ministry of Foreign Affairs spokesperson '
+            'Lan Pham said.\n\n"We will respond in a measured way," the commerce ministry said.')
+    qs = {q.text[:10]: q for q in quotes_of(text, roster)}
+    assert qs["This decis"].speaker == "Lan Pham" and qs["This decis"].speaks_for == "Vietnamese Foreign Ministry"
+    assert qs["We will re"].speaker == "Vietnamese Commerce Ministry"
+
+
 def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
     text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
     assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
