@@ -52,7 +52,7 @@ class ChunkScorer:
                  batch_size: int, fail_once: str | None = None) -> None:
         from .model import load_model
         from .roster import load_roster
-        from .speakers import load_nlp
+        from .nlp import load_nlp
         from .targets import load_targets
 
         self.model = load_model(model, precision=precision)

