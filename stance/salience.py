@@ -63,7 +63,7 @@ class Salience:
         self.mentions.append(Mention(pos, sentence, who, subject))
 
     def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
-        """The referent of a pronoun at `pos`: subjects first, then the latest mention, sentence by sentence back."""
+        """The referent of a pronoun at `pos` ("any": of a person, body or group): subjects first, then the latest mention, sentence by sentence back."""
         p = pronoun.lower()
         if p in PERSON_PRONOUNS:
             ok = {"person"}
@@ -71,6 +71,8 @@ class Salience:
             ok = {"group", "body"}
         elif p in BODY_PRONOUNS:
             ok = {"body"}
+        elif p == "any":  # a statement, a tweet: anyone who speaks
+            ok = {"person", "body", "group"}
         else:
             return None
         wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)

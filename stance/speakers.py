@@ -33,6 +33,7 @@ NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 HEAD_CLIMB_DEPS = ("conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp")
 STOP_SUBJECTS = {"reporters", "journalists"}
+UTTERANCES = frozenset("statement remark remarks comment tweet post letter communique release readout message".split())
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
@@ -327,7 +328,11 @@ class Attributor:
         if subj is None or subj.lower_ in STOP_SUBJECTS:
             return None
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
-        if subj.lower_ in PRONOUNS:
+        if subj.lemma_.lower() in UTTERANCES and not any(c.dep_ == "poss" or c.ent_type_ for c in subj.children):
+            # "the statement said", "the remarks came": the words of whoever the article last had speak
+            who = self.salience.resolve("any", base + subj.idx, sentence)
+            mention = subj.text
+        elif subj.lower_ in PRONOUNS:
             if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):
                 hit = self.canon.roster.match("He")
                 who = Resolved(hit.name, hit.type)

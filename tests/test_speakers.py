@@ -311,6 +311,12 @@ def test_a_ministry_named_without_its_country_is_the_articles_countrys(roster):
     assert qs["We will re"].speaker == "Vietnamese Commerce Ministry"
 
 
+def test_a_statement_as_subject_is_the_words_of_who_issued_it(roster):
+    text = ('Foreign Minister Ana Lima criticised the tariffs on Monday.\n\n'
+            '"This is unacceptable and we will respond," the statement said.')
+    assert speaker_of(text, roster, "This is") == "Ana Lima"
+
+
 def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
     text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
     assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
