@@ -24,7 +24,7 @@ from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .salience import Resolved
-from .speakers import Attribution, Attributor, Ranges, is_cue
+from .speakers import Attribution, Attributor, Ranges, is_cue, mention_tokens
 from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 
@@ -190,9 +190,11 @@ def _colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, s
         return None
     who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
         att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
-    if who is not None:
-        att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
-    return Attribution(who, ent.text, None, "cue") if who is not None else None
+    if who is None:
+        return None
+    att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
+    mtoks = mention_tokens(subj, para.start, ranges)
+    return Attribution(who, doc[mtoks[0].i: mtoks[-1].i + 1].text, None, "cue")
 
 
 def _inside_quote(tok: Any, base: int, ranges: Ranges) -> bool:

@@ -135,7 +135,7 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
     return None
 
 
-def _mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
+def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     """The words of the noun phrase headed by `tok`, with names coordinated before it ("Bessent and Greer")."""
     keep = _phrase_tokens(tok, base, ranges)
     doc = tok.doc
@@ -262,7 +262,7 @@ class Attributor:
         for tok in sent:
             if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN") or _inside(tok, base, ranges):
                 continue
-            mtoks = _mention_tokens(tok, base, ranges)
+            mtoks = mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
             if tok.pos_ == "PROPN" and tok.lower_ not in BODY_KINDS:
                 who = self.canon.known(text) if not tok.ent_type_ else None  # a name the NER missed: "Greer disagreed."
@@ -331,7 +331,8 @@ class Attributor:
         if subj.lemma_.lower() in UTTERANCES and not any(c.dep_ == "poss" or c.ent_type_ for c in subj.children):
             # "the statement said", "the remarks came": the words of whoever the article last had speak
             who = self.salience.resolve("any", base + subj.idx, sentence)
-            mention = subj.text
+            mtoks = mention_tokens(subj, base, ranges)
+            mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
         elif subj.lower_ in PRONOUNS:
             if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):
                 hit = self.canon.roster.match("He")
@@ -340,7 +341,7 @@ class Attributor:
                 who = self.salience.resolve(subj.lower_, base + subj.idx, sentence)
             mention = subj.text
         else:
-            mtoks = _mention_tokens(subj, base, ranges)
+            mtoks = mention_tokens(subj, base, ranges)
             mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
             # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
             persons = [e.text for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1) if e.label_ == "PERSON"
