@@ -228,6 +228,9 @@ class Canonicalizer:
             return self.full_names[word]
         firsts = {full for full in self.full_names.values() if len(full.split()) == 2 and full.split()[0] == word}
         firsts = {f for f in firsts if not any(o != f and o.startswith(f) for o in firsts)}  # "Moon Jae" of "Moon Jae-in"
+        hit = self.roster.match(word, allow_pronoun_alias=False)
+        if hit is not None and hit.type == "person" and not any(self.roster.get(f) for f in firsts):
+            return None  # "Trump" of the headline's "Trump Slams ...": the roster's Donald Trump, not a name in family-first order
         return firsts.pop() if len(firsts) == 1 else None
 
     def person(self, name: str) -> Resolved:

@@ -317,6 +317,12 @@ def test_a_statement_as_subject_is_the_words_of_who_issued_it(roster):
     assert speaker_of(text, roster, "This is") == "Ana Lima"
 
 
+def test_a_headline_verb_after_a_roster_surname_is_not_a_family_name_first(roster):
+    text = ("President Trump Slams 'Dishonest And Weak' Performance From Trudeau\n\n"
+            'Trump called Trudeau "very dishonest and weak" after the summit.')
+    assert speaker_of(text, roster, "very dishonest") == "Donald Trump"
+
+
 def test_a_title_case_span_with_its_own_comma_inside_stays_speech(roster):
     text = 'Tom Hale declared himself a "Tariff Man," stressing he would not hesitate to raise duties.'
     assert speaker_of(text, roster, "Tariff Man") == "Tom Hale"
