@@ -18,7 +18,7 @@ from .salience import Resolved, gender_of_words
 HONORIFICS = re.compile(
     r"^((Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Adm|Lt|Col|Capt|Sgt|Amb|Pres)\.?|President|Senator|Representative|"
     r"Governor|Premier|Chancellor|Minister|Secretary|Ambassador|General|Admiral|Judge|Justice|Mayor|Pope|King|"
-    r"Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady)\s+")
+    r"Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady|Chair|Chairman|Chairwoman|Commissioner|Councillor|Councilor)\s+")
 DETERMINERS = re.compile(r"^(the|a|an|his|her|its|their|our|this|that|these|those|some|several|many|two|three)\s+",
                          re.IGNORECASE)
 # A body named only by its kind ("a ministry spokesman", "the embassy"): the article's own
@@ -37,7 +37,8 @@ BARE_SPOKES = re.compile(r"^(?:(?:unnamed|a|an|the|its|\w+ ministry's)\s+)*(?:sp
 # chief Ursula von der Leyen") or for it ("the premier", "the Prime Minister").
 TITLE_HEADS = (r"(?:prime minister|vice president|minister|secretary|president|premier|governor|senator|ambassador|"
                r"chancellor|commissioner|chairman|chairwoman|chair|chief|director|mayor|envoy|negotiator|"
-               r"representative|adviser|advisor|spokesperson|spokesman|spokeswoman|leader|ceo)")
+               r"representative|adviser|advisor|spokesperson|spokesman|spokeswoman|leader|ceo|economist|analyst|"
+               r"strategist|professor|founder|executive)")
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:von|van|der|de|da|del|bin|al|la|le)\s+)*[A-Z][\w'’.-]+){1,3}"
 TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME})$")
 BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
@@ -257,6 +258,10 @@ class Canonicalizer:
             self.note_title(titled.group("title"), who.name)
             self.note_spokesperson(titled.group("title"), who.name)
             return who
+        if not person_names and is_spokes_title(text) and not BARE_SPOKES.match(text):
+            body = self.body(spokes_body_text(text) or "")  # "The Chinese MFA Spox said": the body it speaks for
+            if body is not None:
+                return self.note_body(body)
         if person_names and is_spokes_title(text):  # "the ministry's spokesman, Gao Feng": the person, for the body
             name = next((n for n in person_names if len(n.split()) >= 2), person_names[-1])
             who = self.person(name)

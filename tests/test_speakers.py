@@ -26,6 +26,14 @@ def speaker_of(text, roster, startswith):
 
 
 CASES = [
+    # a spokesperson's title with no one named: the body it names
+    ('The Chinese MFA Spox said, "Despite our goodwill, the U.S. slapped tariffs on our goods."', "Despite",
+     "Chinese Foreign Ministry"),
+    # "Chair" before a surname the article gives in full; a job title ending in "Economist"
+    ('Fed Chair Jerome Powell spoke on Tuesday.\n\n"That is what people expect from us," Chair Powell said.', "That is",
+     "Jerome Powell"),
+    ('"If we do that, retaliatory tariffs would hit soybeans," AFBF Economist Betty Resnick said.', "If we",
+     "Betty Resnick"),
     # a compound job title before the name is not a group ("Commerce and Industry Minister ...")
     ('"We will not be rushed," Commerce and Industry Minister Lena Berg said on Monday.', "We will not", "Lena Berg"),
     ('"They are wrong," said European Commission chief Ursula von der Leyen.', "They are", "Ursula von der Leyen"),
