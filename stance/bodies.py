@@ -12,6 +12,7 @@ come from the targets file (`TargetConfig.body_names`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # A spokesperson title and the body it names: "Foreign Ministry spokesperson", "a spokesman for
 # the Ministry of Commerce", "the ministry's spokeswoman", "MEA Spox".
@@ -82,8 +83,6 @@ class BodyNames:
         """The country an article is about, for a ministry it names without one ("the commerce
         ministry", "MOFCOM"): the adjective whose words the text names most, the US left out (it
         has departments, not ministries), at least twice."""
-        from collections import Counter
-
         counts = Counter(self.adjective_of[m.group(0).lower()] for m in self._any.finditer(text))
         counts.pop("US", None)
         best = counts.most_common(1)

@@ -1,8 +1,8 @@
 """Who is being talked about: canonical names for mentions.
 
-Part of the speakers stage (pronouns: `stance.salience`). `Canonicalizer` maps a mention ("US Secretary of State Marco Rubio",
-"Lipsky", "a Treasury spokesperson", "Bessent and Greer") to the roster or to the article's
-own first full mention.
+Part of the speakers stage (pronouns: `stance.salience`). `Canonicalizer` maps a mention ("US
+Secretary of State Marco Rubio", "Lipsky", "a Treasury spokesperson", "Bessent and Greer") to the
+roster or to the article's own first full mention.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .salience import Resolved
-from .speakers import Attribution, Attributor, Ranges, is_cue, mention_tokens
+from .speakers import Attribution, Attributor, Ranges, inside, is_cue, mention_tokens
 from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 
@@ -177,7 +177,7 @@ def _colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, s
     sent = next((s for s in doc.sents if s.start_char < at <= s.end_char + 3), None)
     if sent is None:
         return None
-    clause = [t for t in sent if t.idx < at and not _inside_quote(t, para.start, ranges)]
+    clause = [t for t in sent if t.idx < at and not inside(t, para.start, ranges)]
     subj = next((t for t in clause if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return None
@@ -195,10 +195,6 @@ def _colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, s
     att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
     mtoks = mention_tokens(subj, para.start, ranges)
     return Attribution(who, doc[mtoks[0].i: mtoks[-1].i + 1].text, None, "cue")
-
-
-def _inside_quote(tok: Any, base: int, ranges: Ranges) -> bool:
-    return ranges.covers(base + tok.idx)
 
 
 def _message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span) -> Attribution | None:

@@ -63,7 +63,8 @@ class Salience:
         self.mentions.append(Mention(pos, sentence, who, subject))
 
     def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
-        """The referent of a pronoun at `pos` ("any": of a person, body or group): subjects first, then the latest mention, sentence by sentence back."""
+        """The referent of a pronoun at `pos` ("any": of a person, body or group): subjects first,
+        then the latest mention, sentence by sentence back."""
         p = pronoun.lower()
         if p in PERSON_PRONOUNS:
             ok = {"person"}

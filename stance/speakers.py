@@ -72,7 +72,8 @@ class Ranges(list):
         return i > 0 and self._max_end[i - 1] + 1 > a
 
 
-def _inside(tok: Any, base: int, ranges: Ranges) -> bool:
+def inside(tok: Any, base: int, ranges: Ranges) -> bool:
+    """Whether a token lies inside quotation marks."""
     return ranges.covers(base + tok.idx)
 
 
@@ -93,7 +94,7 @@ def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
     tok = cue
     for _ in range(4):
         for c in tok.children:
-            if c.dep_ in SUBJECT_DEPS and not _inside(c, base, ranges):
+            if c.dep_ in SUBJECT_DEPS and not inside(c, base, ranges):
                 if c.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
                     return tok.head
                 return c
@@ -108,7 +109,7 @@ def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
             verb = tok.head.head
             quoted = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if tok.head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite") and quoted is not None \
-                    and not _inside(quoted, base, ranges):
+                    and not inside(quoted, base, ranges):
                 return quoted  # "Xinhua quoted Xi as saying ...": the one quoted speaks
             tok = verb  # "... by announcing": climb through the preposition
             continue
@@ -118,7 +119,7 @@ def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
 
 def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
     """Fallback when the parse gives no subject: the closest name or noun left of the cue, else right of it."""
-    left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not _inside(t, base, ranges)]
+    left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not inside(t, base, ranges)]
     for t in reversed(left):
         if t.ent_type_ in SPEAKER_ENTS or ROLE_NOUNS.search(t.text) or t.lower_ in PRONOUNS - {"that", "which", "one"}:
             if t.lower_ in STOP_SUBJECTS:
@@ -126,7 +127,7 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
             while t.dep_ == "compound" and t.head.i > t.i and t.head.i < cue.i:
                 t = t.head
             return t
-    right = [t for t in sent if t.i > cue.i and t.i - cue.i <= 4 and not _inside(t, base, ranges)]
+    right = [t for t in sent if t.i > cue.i and t.i - cue.i <= 4 and not inside(t, base, ranges)]
     for t in right:
         if t.ent_type_ in SPEAKER_ENTS or (t.pos_ == "PRON" and t.lower_ in PRONOUNS):
             while t.dep_ == "compound" and t.head.i > t.i:
@@ -144,10 +145,10 @@ def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     joined = False
     while i >= 2 and (doc[i - 1].lower_ in ("and", "&") or doc[i - 1].text == "," and joined) \
             and doc[i - 2].text[:1].isupper() and doc[i - 2].dep_ not in ("pobj", "dobj") \
-            and not _inside(doc[i - 2], base, ranges) and doc[i - 2].pos_ in ("PROPN", "ADJ", "NOUN"):
+            and not inside(doc[i - 2], base, ranges) and doc[i - 2].pos_ in ("PROPN", "ADJ", "NOUN"):
         joined = True
         i -= 2
-        while i >= 1 and doc[i - 1].pos_ == "PROPN" and not _inside(doc[i - 1], base, ranges):
+        while i >= 1 and doc[i - 1].pos_ == "PROPN" and not inside(doc[i - 1], base, ranges):
             i -= 1
     end = keep[-1].i + 1  # a hyphenated given name the parser split ("Moon Jae" "-" "in")
     while end + 1 < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-" and doc[end].whitespace_ == "" \
@@ -161,7 +162,7 @@ def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     """The words of the noun phrase headed by `tok`, without relative clauses or trailing appositions."""
     keep = [tok]
     for c in tok.children:
-        if _inside(c, base, ranges):
+        if inside(c, base, ranges):
             continue
         if c.dep_ in CUT_DEPS and not (c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "at", "from")
                                        and ROLE_NOUNS.search(tok.text)):
@@ -216,7 +217,7 @@ class Attributor:
         for ent in self.ents(sent.doc, sent.start, sent.end):
             if ent.end > sent.end:
                 continue
-            if _inside(ent[0], base, ranges):
+            if inside(ent[0], base, ranges):
                 continue
             subj = ent.root.dep_ in SUBJECT_DEPS or (ent.root.dep_ in ("appos", "compound", "conj")
                                                      and ent.root.head.dep_ in SUBJECT_DEPS)
@@ -246,7 +247,7 @@ class Attributor:
         self._read_subject_phrases(sent, base, ranges)
         self._learn_name_chains(sent, base, ranges)
         for tok in sent:
-            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not _inside(tok, base, ranges) \
+            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not inside(tok, base, ranges) \
                     and not (tok.text == "He" and tok.i > sent.start and self.canon.roster.match("He")):
                 who = self.salience.resolve(tok.lower_, base + tok.idx, self.sentence_no)
                 if who is not None:
@@ -260,7 +261,7 @@ class Attributor:
     def _read_subject_phrases(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
         for tok in sent:
-            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN") or _inside(tok, base, ranges):
+            if tok.dep_ not in SUBJECT_DEPS or tok.pos_ not in ("NOUN", "PROPN") or inside(tok, base, ranges):
                 continue
             mtoks = mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
@@ -284,7 +285,7 @@ class Attributor:
         """Runs of proper nouns the NER missed ("Economist Sarah Connor") teach surnames their full name."""
         run: list[Any] = []
         for tok in list(sent) + [None]:
-            if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and not _inside(tok, base, ranges) \
+            if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and not inside(tok, base, ranges) \
                     and tok.ent_type_ in ("", "PERSON"):
                 run.append(tok)
                 continue
@@ -302,7 +303,7 @@ class Attributor:
                 self._cues.clear()  # a new paragraph
             toks = [t for s in sents for t in s]
             self._cues[key] = (toks, [base + t.idx for t in toks],
-                               [t for t in toks if not _inside(t, base, ranges) and is_cue(t)])
+                               [t for t in toks if not inside(t, base, ranges) and is_cue(t)])
         return self._cues[key]
 
     def from_cue(self, span: Span, sents: list[Any], base: int, ranges: Ranges) -> Attribution | None:
@@ -328,12 +329,7 @@ class Attributor:
         if subj is None or subj.lower_ in STOP_SUBJECTS:
             return None
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
-        if subj.lemma_.lower() in UTTERANCES and not any(c.dep_ == "poss" or c.ent_type_ for c in subj.children):
-            # "the statement said", "the remarks came": the words of whoever the article last had speak
-            who = self.salience.resolve("any", base + subj.idx, sentence)
-            mtoks = mention_tokens(subj, base, ranges)
-            mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
-        elif subj.lower_ in PRONOUNS:
+        if subj.lower_ in PRONOUNS:
             if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):
                 hit = self.canon.roster.match("He")
                 who = Resolved(hit.name, hit.type)
@@ -343,23 +339,32 @@ class Attributor:
         else:
             mtoks = mention_tokens(subj, base, ranges)
             mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
-            # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
-            persons = [e.text for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1) if e.label_ == "PERSON"
-                       and e.end <= mtoks[-1].i + 1
-                       and not (e.root.dep_ in ("compound", "poss") and e.root.head.i > e.root.i
-                                and e.root.head.ent_type_ != "PERSON")]
-            if not persons:  # "Former secretary of state ..., Hillary Clinton, said": the apposed name
-                persons = [e.text for c in subj.children if c.dep_ == "appos"
-                           for e in self.ents(subj.doc, max(0, c.i - 10), c.i + 1)
-                           if e.label_ == "PERSON" and e.start <= c.i < e.end]
-            orgs = any(e.label_ in ("ORG", "GPE", "NORP") and e.end <= mtoks[-1].i + 1
-                       for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1))
-            plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
-            who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
-                                    pronoun_position=subj.i == subj.sent.start and subj.text == "He")
-            if who is not None and not persons and not plural and self.canon.is_description(mention, who):
-                # "the French President said", "the MAGA leader": the person the article is talking about
-                who = self.salience.resolve("he", base + subj.idx, sentence) or who
+            if subj.lemma_.lower() in UTTERANCES and not any(c.dep_ == "poss" or c.ent_type_ for c in subj.children):
+                # "the statement said", "the remarks came": the words of whoever the article last had speak
+                who = self.salience.resolve("any", base + subj.idx, sentence)
+            else:
+                who = self._named_subject(subj, mtoks, mention, base, sentence)
         if who is not None:
             self.salience.add(base + subj.idx, sentence, who, True)
         return Attribution(who, mention, cue.text if cue.lower_ != "according" else "according to", "cue")
+
+    def _named_subject(self, subj: Any, mtoks: list[Any], mention: str, base: int, sentence: int) -> Resolved | None:
+        """The speaker a cue's noun-phrase subject names: a person in it, else the phrase canonicalised."""
+        # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
+        persons = [e.text for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1) if e.label_ == "PERSON"
+                   and e.end <= mtoks[-1].i + 1
+                   and not (e.root.dep_ in ("compound", "poss") and e.root.head.i > e.root.i
+                            and e.root.head.ent_type_ != "PERSON")]
+        if not persons:  # "Former secretary of state ..., Hillary Clinton, said": the apposed name
+            persons = [e.text for c in subj.children if c.dep_ == "appos"
+                       for e in self.ents(subj.doc, max(0, c.i - 10), c.i + 1)
+                       if e.label_ == "PERSON" and e.start <= c.i < e.end]
+        orgs = any(e.label_ in ("ORG", "GPE", "NORP") and e.end <= mtoks[-1].i + 1
+                   for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1))
+        plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
+        who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
+                                pronoun_position=subj.i == subj.sent.start and subj.text == "He")
+        if who is not None and not persons and not plural and self.canon.is_description(mention, who):
+            # "the French President said", "the MAGA leader": the person the article is talking about
+            who = self.salience.resolve("he", base + subj.idx, sentence) or who
+        return who

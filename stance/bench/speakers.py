@@ -101,8 +101,9 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                     continue
                 c["found"] += 1
                 if system == "stance":
-                    right = fold(r["speaker"]).lower() in {fold(n).lower() for n in (hit[2], hit[4]) if n} or (r.get("speaker_type") == "group"
-                                                       and _members(r["speaker"]) == frozenset(hit[3])) \
+                    named = {fold(n).lower() for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
+                    right = fold(r["speaker"]).lower() in named or (r.get("speaker_type") == "group"
+                                                                     and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:
                     right = r["speaker"].split()[-1].lower() in hit[2].lower().split()
