@@ -105,6 +105,7 @@ class Canonicalizer:
     affiliation: dict[str, str] = field(default_factory=dict)  # spokesperson -> the body the article says they speak for
     home: str | None = None  # the article's country ("Chinese"), for "the commerce ministry" (BodyNames.home)
     genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
+    people: list[str] = field(default_factory=list)  # persons named in this article so far, latest last
 
     def body(self, text: str) -> str | None:
         """The canonical name of a body phrase: the roster's, a ministry with its country, or the
@@ -137,11 +138,14 @@ class Canonicalizer:
         """A person named with a job title ("Ontario Premier Doug Ford"): "the premier" means them later."""
         self.note_gender(name, title)
         m = re.search(rf"(?:(?P<qualifier>[A-Z][\w.'’-]*)\s+)?(?P<head>{TITLE_HEADS})$", title.strip(), re.IGNORECASE)
-        if m:
-            head = " ".join(m.group("head").lower().split())
-            self.titled[head] = name
-            if m.group("qualifier"):  # "Commission President": "the Commission President" is this one, not any president
-                self.titled[f"{m.group('qualifier').lower()} {head}"] = name
+        if m is None:
+            return
+        head, qualifier = " ".join(m.group("head").lower().split()), (m.group("qualifier") or "").lower()
+        if qualifier and re.fullmatch(TITLE_HEADS, f"{qualifier} {head}", re.IGNORECASE):
+            head, qualifier = f"{qualifier} {head}", ""  # "Vice President" is one title, not a president
+        self.titled[head] = name
+        if qualifier:  # "Commission President": "the Commission President" is this one, not any president
+            self.titled[f"{qualifier} {head}"] = name
 
     def by_title(self, text: str) -> Resolved | None:
         """The person a bare title stands for ("the premier", "the Prime Minister"): the latest person
@@ -151,8 +155,22 @@ class Canonicalizer:
             return None
         head = " ".join(m.group("head").lower().split())
         qualifier = text[:m.start("head")].strip().lower()
-        name = self.titled.get(f"{qualifier} {head}" if qualifier else head)
+        name = self.titled.get(f"{qualifier} {head}" if qualifier else head) or self._roster_holder(head, qualifier)
         return Resolved(name, "person") if name else None
+
+    def _roster_holder(self, head: str, qualifier: str) -> str | None:
+        """The latest person of this article whose roster role or title has this title head (and its
+        qualifier): "the President" after "Sir Keir" and "Trump" is Trump, when the article never wrote
+        "President Trump" (a "Vice President" is not "the President")."""
+        for name in reversed(self.people):
+            entry = self.roster.get(name) or self.roster.match(name, allow_pronoun_alias=False)  # "Trump outline"
+            if entry is None or entry.type != "person":
+                continue
+            said = " ".join((entry.role or "", *entry.titles)).lower()
+            heads = {" ".join(m.group(0).split()) for m in re.finditer(rf"\b{TITLE_HEADS}\b", said)}
+            if head in heads and (not qualifier or re.search(rf"\b{re.escape(qualifier)}\b", said)):
+                return entry.name
+        return None
 
     def note_body(self, name: str) -> Resolved:
         """Remember a body named in the article (the latest is what "the ministry" means), by its
@@ -238,13 +256,24 @@ class Canonicalizer:
         """A person's mention: a surname seen in full earlier in the article, else the roster."""
         bare = HONORIFICS.sub("", _clean_name(name))
         full = self.known_full_name(bare) if len(bare.split()) == 1 else self._particle_name(bare)
-        if full is not None:
-            return Resolved(full, "person")
-        return Resolved(self.learn_person(bare), "person")
+        return self._met(Resolved(full if full is not None else self.learn_person(bare), "person"))
+
+    def _met(self, who: Resolved | None) -> Resolved | None:
+        """Note a person as the latest one named in the article (for `_roster_holder`)."""
+        if who is not None and who.type == "person":
+            if who.name in self.people:
+                self.people.remove(who.name)
+            self.people.append(who.name)
+        return who
 
     def phrase(self, text: str, *, person_names: list[str], plural: bool, is_org: bool,
                pronoun_position: bool = False) -> Resolved | None:
         """Canonicalise a noun phrase naming a speaker (not a pronoun)."""
+        return self._met(self._phrase(text, person_names=person_names, plural=plural, is_org=is_org,
+                                      pronoun_position=pronoun_position))
+
+    def _phrase(self, text: str, *, person_names: list[str], plural: bool, is_org: bool,
+                pronoun_position: bool = False) -> Resolved | None:
         text = _clean_name(text)
         if not text:
             return None

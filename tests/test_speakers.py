@@ -273,6 +273,13 @@ DESCRIPTIONS = [
     # a description no title was given for: the person the article is talking about
     ("Lena Moser rejected criticism that Switzerland had given too much away.\n\n"
      '"Now we have to negotiate the details with Washington," said the Federal Councillor.', "Now we", "Lena Moser"),
+    # a title the article never gave anyone: the person named in it whose roster role has that title
+    ("Donald Trump hosted Prime Minister Lena Moser on Thursday.\n\n"
+     'Following the talks with Moser, the President told reporters: "We will have a great deal."', "We will",
+     "Donald Trump"),
+    # a "Vice President" is not "the President"
+    ("Vice President Tom Hale met Donald Trump on Monday.\n\n"
+     'Later, the President told reporters: "We will win this."', "We will", "Donald Trump"),
     # "<name>'s statement said": the name
     ("Coast guard commander Jose Ramos Tavera said the vessel was damaged.\n\n"
      '"The ship successfully evaded the water cannon," Tavera\'s statement said.', "The ship", "Jose Ramos Tavera"),
