@@ -205,6 +205,8 @@ class Canonicalizer:
         name = _clean_name(name)
         bare = HONORIFICS.sub("", name)
         hit = self.roster.match(bare, allow_pronoun_alias=False)
+        if hit is None and len(bare.split()) == 1:
+            hit = self.roster.by_family_name(bare)  # "Mao told reporters": Mao Ning
         if hit is not None and hit.type == "person" and self._alias_fits(hit.name, bare):
             canonical = hit.name
         else:
@@ -315,6 +317,8 @@ class Canonicalizer:
             if len(n.split()) >= 2 or self.known_full_name(n):
                 return self.person(n)
         hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
+        if hit is None and len(text.split()) == 1:
+            hit = self.roster.by_family_name(text)  # "Hua commented": Hua Chunying
         if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
                                 or self.roster.by_title(text) is hit):
             return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)

@@ -42,6 +42,9 @@ def fold(s: str) -> str:
     return re.sub(r"(?<=\w)-(?=\w)", " ", s)
 
 
+FAMILY_FIRST = frozenset({"China", "Taiwan", "Hong Kong", "South Korea", "North Korea"})  # "Mao Ning" is Ms Mao
+
+
 class Roster:
     """Looks mentions up by name, alias (case-sensitive, whole words) or title (case-insensitive)."""
 
@@ -84,6 +87,19 @@ class Roster:
             if form.lower() not in PRONOUN_ALIASES and pattern.search(folded):
                 return sp
         return self.by_title(text)
+
+    def by_family_name(self, word: str) -> Speaker | None:
+        """The one person whose family name, written first ("Hua" of Hua Chunying, "Mao" of Mao Ning),
+        a one-word mention is: countries that write the family name first only, and only when no
+        other entry has that word in its name or aliases ("Wang" is none of several)."""
+        hits = {s.name for s in self.speakers if s.type == "person" and s.country in FAMILY_FIRST
+                and len(s.name.split()) in (2, 3) and s.name.split()[0] == word}
+        if len(hits) != 1:
+            return None
+        name = hits.pop()
+        if any(sp.name != name and word in form.split() for form, sp in self._names):
+            return None
+        return self.by_name[name]
 
     def by_title(self, mention: str) -> Speaker | None:
         """The entry whose job title the mention is ("the US secretary of state", "Treasury

@@ -110,6 +110,10 @@ CASES = [
     ('"The door is open," the treasury secretary told CNBC.', "The door", "Scott Bessent"),
     # family name written first: the later one-word mention is the family name
     ('Ministry spokesperson Zhao Min spoke in Beijing.\n\n"We oppose this," Zhao said.', "We oppose", "Zhao Min"),
+    # a family name alone that the article never completes: the one roster person of a family-name-first country
+    ('The ministry held its regular briefing.\n\n"We firmly oppose the tariffs," Mao told reporters.', "We firmly",
+     "Mao Ning"),
+    ('"The U.S. should correct its mistakes," Hua commented.', "The U.S.", "Hua Chunying"),
     # a roster surname the NER does not tag is still the referent of the next "he"
     ('Katherine Tai was sceptical. "Frameworks are not deals," she said. Greer disagreed. "This one is," he said.',
      "This one", "Jamieson Greer"),
