@@ -57,6 +57,7 @@ class BodyNames:
 
     def __init__(self, countries: dict[str, tuple[str, ...]]) -> None:
         self.adjective_of: dict[str, str] = {}
+        self.name_of = {adjective: words[0] for adjective, words in countries.items() if words}  # "US" -> "United States"
         for adjective, words in countries.items():
             for w in (adjective, *words):
                 self.adjective_of[w.lower()] = adjective
@@ -78,6 +79,21 @@ class BodyNames:
             if m and m.group("rest").strip():
                 return self.adjective_of[m.group("c").lower()], m.group("rest").strip()
         return None, text
+
+    def country(self, text: str) -> str | None:
+        """The canonical country a place name is ("the U.S.", "Beijing" -> "China"), else None."""
+        key = re.sub(r"^the\s+", "", " ".join(text.replace("’", "'").split()), flags=re.IGNORECASE).lower()
+        adjective = self.adjective_of.get(key) or self.adjective_of.get(f"the {key}")
+        return self.name_of.get(adjective) if adjective else None
+
+    def countries_in(self, text: str) -> list[tuple[int, str]]:
+        """(offset, canonical country) of every country word in a text ("the U.S.", "Chinese", "Beijing")."""
+        found = []
+        for m in self._any.finditer(text):
+            name = self.name_of.get(self.adjective_of.get(m.group(0).lower(), ""))
+            if name is not None:
+                found.append((m.start(), name))
+        return found
 
     def home(self, text: str) -> str | None:
         """The country an article is about, for a ministry it names without one ("the commerce

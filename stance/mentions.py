@@ -42,8 +42,16 @@ TITLE_HEADS = (r"(?:prime minister|vice president|minister|secretary|president|p
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:von|van|der|de|da|del|bin|al|la|le)\s+)*[A-Z][\w'’.-]+){1,3}"
 TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME})$")
 BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
-DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?i:{TITLE_HEADS}|councill?or|lawmaker|"
-                         r"legislator|official|tycoon|billionaire|politician|diplomat|head|boss)$")
+# Nouns for a person in a description ("the rookie defenceman", "the committee's ranking member"):
+# job titles, and common nouns that only name people (a lexicon, lower case, singular).
+PERSON_NOUNS = (r"(?:councill?or|lawmaker|legislator|official|tycoon|billionaire|politician|diplomat|head|boss|member|"
+                r"defen[cs]e(?:man|woman)|player|rookie|veteran|coach|captain|manager|candidate|nominee|incumbent|"
+                r"challenger|farmer|owner|worker|entrepreneur|investor|trader|expert|researcher|writer|author|"
+                r"journalist|reporter|lawyer|attorney|judge|doctor|teacher|student|resident|voter|officer|commander|"
+                r"general|aide|negotiator|lobbyist|activist|columnist|historian|scientist|republican|democrat|athlete|"
+                r"striker|forward|winger|midfielder|goalkeeper|goalie|pitcher|quarterback|star|"
+                r"[a-z]+(?:man|woman|person))")
+DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?i:{TITLE_HEADS}|{PERSON_NOUNS})$")
 
 
 NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
@@ -106,6 +114,7 @@ class Canonicalizer:
     home: str | None = None  # the article's country ("Chinese"), for "the commerce ministry" (BodyNames.home)
     genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
     people: list[str] = field(default_factory=list)  # persons named in this article so far, latest last
+    described: dict[str, str] = field(default_factory=dict)  # apposed description's head noun -> the person
 
     def body(self, text: str) -> str | None:
         """The canonical name of a body phrase: the roster's, a ministry with its country, or the
@@ -343,6 +352,24 @@ class Canonicalizer:
         m = DESCRIPTION.match(" ".join(mention.replace("’", "'").split()))
         return m is not None and who.type in ("person", "body") and who.name not in self.roster \
             and who.name not in self.full_names.values()
+
+    def note_apposition(self, words: str, person: str) -> None:
+        """A description apposed to a name ("Jane Ortiz, the committee's ranking member,"): "the ranking
+        member" later in the article is that person. Titles are noted as titles too."""
+        words = " ".join(words.replace("’", "'").split())
+        m = re.fullmatch(rf"(?i:the|an?|[\w.-]+'s)\s+(?:[\w.'-]+\s+){{0,4}}?(?P<head>(?i:{PERSON_NOUNS}|{TITLE_HEADS}))",
+                         words)
+        if m is None:
+            return
+        self.note_title(words, person)
+        self.described[m.group("head").lower()] = person
+        self.note_gender(person, words)
+
+    def described_person(self, mention: str) -> Resolved | None:
+        """The person an earlier apposition described with this description's head noun."""
+        words = " ".join(mention.replace("’", "'").split()).split()
+        name = self.described.get(words[-1].lower()) if words else None
+        return Resolved(name, "person") if name else None
 
     def known(self, text: str) -> Resolved | None:
         """A speaker the roster or this article already knows, named by `text` ("Greer", "Trump");

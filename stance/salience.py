@@ -16,6 +16,11 @@ GROUP_PRONOUNS = {"they", "them"}
 BODY_PRONOUNS = {"it"}
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
 MAX_SENTENCES_BACK = 6
+# Phrases for the two parties of talks or a dispute, which the article named before.
+COUNTRY_PAIRS = {"countries", "nations", "governments", "economies"}
+PEOPLE_PAIRS = {"leaders", "presidents", "men", "women", "ministers", "negotiators", "heads of state"}
+PAIR = re.compile(r"^(?:both|the two)\s+(?P<kind>sides|parties|delegations|teams|countries|nations|governments|"
+                  r"economies|leaders|presidents|men|women|ministers|negotiators|heads of state)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Salience:
 
     mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
+    countries: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical country) in reading order
 
     def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
         self.mentions.append(Mention(pos, sentence, who, subject))
@@ -72,6 +78,8 @@ class Salience:
             ok = {"group", "body"}
         elif p in BODY_PRONOUNS:
             ok = {"body"}
+        elif p == "person":  # a description ("the rookie defenceman"): a person of either gender
+            ok = {"person"}
         elif p == "any":  # a statement, a tweet: anyone who speaks
             ok = {"person", "body", "group"}
         else:
@@ -85,3 +93,33 @@ class Salience:
             subjects = [m for m in cands if m.subject]
             return (subjects[-1] if subjects else cands[-1]).who
         return None
+
+    def pair(self, mention: str, pos: int) -> Resolved | None:
+        """The two parties a pair phrase stands for ("both sides", "the two leaders", "both countries"):
+        the two latest distinct countries or people named before `pos` (sides: countries when the
+        article named two, else people); None when the article has not named two."""
+        m = PAIR.match(" ".join(mention.replace("’", "'").split()))
+        if m is None:
+            return None
+        kind = m.group("kind").lower()
+        people = self._latest_two([(x.pos, x.who.name) for x in self.mentions if x.who.type == "person"], pos)
+        countries = self._latest_two(self.countries, pos)
+        if kind in COUNTRY_PAIRS:
+            members = countries
+        elif kind in PEOPLE_PAIRS:
+            members = people
+        else:
+            members = countries or people
+        if not members:
+            return None
+        return Resolved(" and ".join(members), "group", members)
+
+    @staticmethod
+    def _latest_two(named: list[tuple[int, str]], pos: int) -> tuple[str, ...]:
+        seen: list[str] = []
+        for _, name in sorted((x for x in named if x[0] < pos), reverse=True):
+            if name not in seen:
+                seen.append(name)
+            if len(seen) == 2:
+                return tuple(reversed(seen))
+        return ()

@@ -17,7 +17,7 @@ from .bodies import SPOKES
 from .mentions import BODY_KINDS, Canonicalizer
 from .nlp import repaired_people
 from .quotes import Span
-from .salience import PRONOUNS, Resolved, Salience
+from .salience import PRONOUNS, Resolved, Salience, gender_of_words
 
 # Reporting verbs and phrases, by lemma.
 CUE_LEMMAS = frozenset("""
@@ -176,18 +176,23 @@ def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
 SPOKES_BEFORE = re.compile(rf"{SPOKES}[\s,]*$", re.IGNORECASE)  # the title ends right before the name
 
 
-def _apposition_after(ent: Any, sent: Any) -> str:
+def _apposition_after(ent: Any, sent: Any) -> tuple[str, bool]:
     """The words apposed after a name ("Jaiswal, a foreign ministry spokesperson, said"): from the
-    comma to the next comma or the end of the sentence, at most ten tokens; else ""."""
+    comma to the next comma or the end of the sentence, at most ten tokens; else "". The flag says
+    whether a comma or the sentence's end closes them (an apposition, not the subject of the next
+    clause: "With Moser, the President told ...")."""
     doc = ent.doc
     if ent.end >= sent.end or doc[ent.end].text != ",":
-        return ""
-    words = []
+        return "", False
+    words, closed = [], True
     for tok in doc[ent.end + 1: min(sent.end, ent.end + 11)]:
-        if tok.text in (",", ";", "(", ")") or tok.pos_ == "VERB":
+        if tok.text in (",", ";", "(", ")"):
+            break
+        if tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN") or len(words) == 10:  # "ranking member"
+            closed = False
             break
         words.append(tok.text_with_ws)
-    return "".join(words).strip()
+    return "".join(words).strip(), closed
 
 
 class Attributor:
@@ -229,9 +234,11 @@ class Attributor:
                 longer = sent.doc[max(sent.start, ent.start - 8): ent.start].text
                 if longer and SPOKES_BEFORE.search(longer):
                     self.canon.note_spokesperson(longer, who.name)  # "Chinese Ministry of Defense spokesperson Jiang Bin"
-                after = _apposition_after(ent, sent)
+                after, closed = _apposition_after(ent, sent)
                 if after:
                     self.canon.note_spokesperson(after, who.name)  # "Randhir Jaiswal, a ministry spokesperson,"
+                    if closed:
+                        self.canon.note_apposition(after, who.name)  # "Jane Ortiz, the committee's ranking member,"
             elif ent.label_ in ("ORG", "GPE", "NORP"):
                 name = ent.text
                 owner = [c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start]
@@ -244,6 +251,10 @@ class Attributor:
             else:
                 continue
             self.salience.add(base + ent.start_char, self.sentence_no, who, subj)
+        if self.canon.body_names is not None:  # countries named outside quotes, for "both countries", "both sides"
+            self.salience.countries.extend((base + sent.start_char + i, c) for i, c in
+                                           self.canon.body_names.countries_in(sent.text)
+                                           if not ranges.covers(base + sent.start_char + i))
         self._read_subject_phrases(sent, base, ranges)
         self._learn_name_chains(sent, base, ranges)
         for tok in sent:
@@ -350,6 +361,9 @@ class Attributor:
 
     def _named_subject(self, subj: Any, mtoks: list[Any], mention: str, base: int, sentence: int) -> Resolved | None:
         """The speaker a cue's noun-phrase subject names: a person in it, else the phrase canonicalised."""
+        pair = self.salience.pair(mention, base + subj.idx)  # "both sides said": the two parties named before
+        if pair is not None:
+            return pair
         # Names that only modify the head ("the Trump administration", "Trump's aide") do not speak.
         persons = [e.text for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1) if e.label_ == "PERSON"
                    and e.end <= mtoks[-1].i + 1
@@ -365,6 +379,8 @@ class Attributor:
         who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
                                 pronoun_position=subj.i == subj.sent.start and subj.text == "He")
         if who is not None and not persons and not plural and self.canon.is_description(mention, who):
-            # "the French President said", "the MAGA leader": the person the article is talking about
-            who = self.salience.resolve("he", base + subj.idx, sentence) or who
+            # "the French President said", "the rookie defenceman": the person an apposition described
+            # so, else the person the article is talking about (of the gender the words give)
+            pronoun = {"female": "she", "male": "he"}.get(gender_of_words(mention) or "", "person")
+            who = self.canon.described_person(mention) or self.salience.resolve(pronoun, base + subj.idx, sentence) or who
         return who

@@ -350,3 +350,53 @@ def test_roster_names_match_without_accents_and_hyphens(roster):
 def test_a_scare_quote_after_a_possessive_is_still_the_speakers(roster):
     text = 'Minister Paul Renard said he "deplores" President Tom Hale\'s "illegal" decision to impose tariffs.'
     assert speaker_of(text, roster, "illegal") == "Paul Renard"
+
+
+TITLES_AND_DESCRIPTIONS = [  # a title or description standing where the article names the person
+    # an apposition after the name, then the description alone
+    ("Senator Jane Ortiz, the committee's ranking member, criticised the bill.\n\n"
+     '"This bill will raise prices for every family," the ranking member said.', "This bill", "Jane Ortiz"),
+    # a job title before the name with a lower-case qualifier ("press secretary")
+    ('White House press secretary Lena Hart spoke on Monday.\n\n"The president is serious," the press secretary said.',
+     "The president", "Lena Hart"),
+    # a description the article never gave anyone: the person it is talking about, of either gender
+    ('Ottawa signed Mark Dubois, 20, last summer.\n\n"I just want to help the team win," the rookie defenceman said.',
+     "I just want", "Mark Dubois"),
+    ('The club signed Anna Kerr in May.\n\n"It is a dream come true," the veteran striker said.', "It is a dream",
+     "Anna Kerr"),
+    # the apposed description wins over a more recent person
+    ("Senator Jane Ortiz, the committee's ranking member, met Tom Hale on Monday. Hale left early.\n\n"
+     '"We need answers," the ranking member said.', "We need", "Jane Ortiz"),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", TITLES_AND_DESCRIPTIONS)
+def test_titles_and_descriptions_stand_for_the_person_named(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
+
+
+PAIRS = [  # "both sides", "the two leaders", "both countries": the two parties the article named
+    ('Foreign Minister Ana Lima met Tom Hale, the trade representative, in Geneva.\n\n'
+     '"We reached important consensus," both sides said in a joint statement.', "We reached",
+     ("Ana Lima", "Tom Hale")),
+    ('Prime Minister Jan Novak met President Tom Hale on Monday.\n\n"We agreed to keep talking," the two leaders said.',
+     "We agreed", ("Jan Novak", "Tom Hale")),
+    # countries are named by their canonical names ("the U.S." is the United States)
+    ('Canada and the U.S. were hit by new tariffs on Friday.\n\n'
+     '"We will respond together," both countries said in a statement.', "We will", ("Canada", "United States")),
+    # sides of a dispute between two countries are the countries, not the people quoted about it
+    ('Envoys of China and the U.S. met in Madrid. Ana Lima led one delegation.\n\n'
+     '"The talks were candid," both sides said.', "The talks", ("China", "United States")),
+]
+
+
+@pytest.mark.parametrize("text,startswith,members", PAIRS)
+def test_pairs_are_the_two_parties_named(text, startswith, members, roster):
+    q = quote_of(text, roster, startswith)
+    assert q.speaker_type == "group"
+    assert set(q.speakers) == set(members)
+
+
+def test_a_pair_with_nobody_named_before_stays_unresolved(roster):
+    q = quote_of('"We reached important consensus," both sides said.', roster, "We reached")
+    assert q.speaker_type != "group" or len(q.speakers) != 2
