@@ -62,7 +62,8 @@ class BodyNames:
             for w in (adjective, *words):
                 self.adjective_of[w.lower()] = adjective
         forms = sorted(self.adjective_of, key=len, reverse=True)
-        alt = "|".join(re.escape(f) for f in forms)
+        # an alias that is itself a body ("chinese ministry") must not eat the body of "Chinese Ministry of Defense"
+        alt = "|".join(re.escape(f) for f in forms if f.split()[-1] not in ("ministry", "embassy"))
         self._owner_first = re.compile(rf"^(?:the\s+)?(?P<c>{alt})(?:'s)?\s+(?P<rest>.+)$", re.IGNORECASE) \
             if forms else None
         self._any = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(f) for f in forms if f[:1].isalpha())})(?![\w-])",

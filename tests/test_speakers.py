@@ -249,6 +249,9 @@ SPOKESPEOPLE = [  # (text, quote start, speaker, the body they speak for)
     ('Anil Mehra, a spokesperson for India\'s foreign ministry, spoke on Friday.\n\n'
      '"The decision is deeply unfortunate for both countries," Mehra said.', "The decision", "Anil Mehra",
      "Indian Ministry of External Affairs"),
+    # "Chinese Ministry of Defense": the country's word, then "Ministry of ...", is the ministry
+    ('Philippine vessels "illegally intruded" into the waters, said Chinese Ministry of Defense spokesperson Lan Wei.',
+     "illegally", "Lan Wei", "Chinese Defense Ministry"),
     # a spokesperson the roster knows
     ('"The United States should stop abusing tariffs against other countries," Mao Ning told reporters.',
      "The United", "Mao Ning", "Chinese Foreign Ministry"),
