@@ -96,6 +96,9 @@ CASES = [
     # cue inside a relative clause
     ('The duties, which Prime Minister Jan Novak called "a tax on our own people", start today.', "a tax",
      "Jan Novak"),
+    # a verb of stance that reports words ("denounced ... as", "rejected", "indicated")
+    ('Speaker Ann Cole denounced the tariffs as "bad policy" on Tuesday.', "bad policy", "Ann Cole"),
+    ('Lena Moser rejected the idea of "a deal at any price" on Monday.', "a deal at", "Lena Moser"),
     # conjoined verb inherits the subject
     ('Governor Amy Chen praised the deal and warned that tariffs would "crush small businesses".', "crush",
      "Amy Chen"),
