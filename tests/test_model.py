@@ -6,6 +6,7 @@ import math
 import shutil
 
 import pytest
+import torch
 
 from stance.config import SENTIMENT_LABELS, STANCE_LABELS
 from stance.corpora import Example
@@ -107,6 +108,9 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
     ref = load_model().predict(PAIRS)
     bf16 = load_model(precision="bf16")
     assert bf16.precision == "bf16"
+    assert {p.dtype for p in bf16.net.parameters()} == {torch.bfloat16}  # converted once, not autocast per call
+    with pytest.raises(ModelError, match="cannot go back"):
+        bf16.set_precision("fp32")
     for a, b in zip(ref, bf16.predict(PAIRS)):
         assert a.stance == pytest.approx(b.stance, abs=0.05)
         assert a.sentiment == pytest.approx(b.sentiment, abs=0.05)

@@ -16,7 +16,7 @@ Each method runs in its own process, so its peak RSS is its own:
   (`shared_layers=0`): batching alone;
 - `batched`: `StanceModel.predict` as shipped (batches grouped by length, a quote's lower layers
   shared by its targets when the checkpoint has `shared_layers`);
-- `bf16`: the same under bfloat16 autocast (`--precision bf16`): fast where the CPU has native
+- `bf16`: the same with the weights in bfloat16 (`--precision bf16`): fast where the CPU has native
   bfloat16 (AVX512-BF16, AMX), slow where it has not;
 - `int8`: the same after torch dynamic int8 quantisation of the linear layers (`--precision int8`).
 With `shared_layers` > 0 the pipeline and `plain` run the same weights as a plain cross-encoder,
