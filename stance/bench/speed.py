@@ -81,7 +81,8 @@ def run_pipeline(model: StanceModel, pairs: list[Pair]) -> int:
 
 def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
     """Run one method in this process; pairs/s counts the scoring only, not loading or export."""
-    model = load_model(model_path, precision=method if method in PRECISIONS else "fp32")
+    model = load_model(model_path, precision=method if method in PRECISIONS else "fp32",
+                       lean=False if method == "pipeline" else None)  # the pipeline needs transformers' BertModel
     if method == "plain":
         model.settings.shared_layers = 0
     pairs = workload(n_pairs)
