@@ -2,6 +2,7 @@
 
     python -m stance.bench.speed [--pairs 10000] [--baseline-pairs 2000] [--model DIR]
     python -m stance.bench.speed --whole [--pairs 10000]
+    python -m stance.bench.speed --startup
 
 `--whole` times whole processes as a user runs them (start-up, model load, reading and writing
 included): `stance classify` with default settings and with `--precision fp32`, beside the naive
@@ -18,7 +19,7 @@ Each method runs in its own process, so its peak RSS is its own:
   shared by its targets when the checkpoint has `shared_layers`);
 - `bf16`: the same with the weights in bfloat16 (`--precision bf16`): fast where the CPU has native
   bfloat16 (AVX512-BF16, AMX), slow where it has not;
-- `int8`: the same after torch dynamic int8 quantisation of the linear layers (`--precision int8`).
+- `int8`: the same through ONNX Runtime with int8 linear layers (`--precision int8`, stance.quantized).
 With `shared_layers` > 0 the pipeline and `plain` run the same weights as a plain cross-encoder,
 which is how a pipeline would serve them; their probabilities differ a little from the shipped
 layout's (the `labels = batched` column says how often the labels agree).
@@ -132,6 +133,36 @@ def whole(n_pairs: int, model: str | None) -> list[dict]:
     return out
 
 
+STARTUP_CODE = ("import time; t = time.perf_counter(); from stance.model import Pair, load_model; "
+                "load_model(lean={lean}, precision='auto').predict([Pair('We will fight back.', 'tariffs', 'A')]); "
+                "print(time.perf_counter() - t)")
+
+
+def startup(rounds: int = 3) -> list[dict]:
+    """Seconds from a fresh interpreter to the first scored pair (median of `rounds`): the model on
+    transformers' BertModel (as before stance.backbone) beside the lean default, and a whole
+    `stance classify` process over one row."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    rows = Path(tempfile.mkdtemp(prefix="stance-startup-")) / "one.jsonl"
+    rows.write_text(json.dumps({"text": "We will fight back.", "target": "tariffs"}) + "\n", encoding="utf-8")
+    runs = {"load_model(lean=False) + 1 pair": [sys.executable, "-c", STARTUP_CODE.format(lean=False)],
+            "load_model() + 1 pair (default)": [sys.executable, "-c", STARTUP_CODE.format(lean=None)],
+            "stance classify, 1 row, whole process": [sys.executable, "-c", "from stance.cli import main; main()",
+                                                      "classify", str(rows), "-o", str(rows.with_suffix(".out"))]}
+    out = []
+    for name, cmd in runs.items():
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, text=True, check=True)
+            times.append(time.perf_counter() - start)
+        out.append({"run": name, "seconds": round(statistics.median(times), 2)})
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pairs", type=int, default=10000)
@@ -140,7 +171,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)  # internal: measure one method and print JSON
     ap.add_argument("--whole", action="store_true", help="time whole processes (stance classify vs the pipeline)")
+    ap.add_argument("--startup", action="store_true", help="seconds to the first scored pair, fresh processes")
     args = ap.parse_args(argv)
+    if args.startup:
+        for r in startup():
+            print(f"{r['run']:40} {r['seconds']:>6} s")
+        return
     if args.whole:
         print(f"{'run':34} {'pairs':>6} {'seconds':>8} {'pairs/s':>8} {'speed-up':>8}")
         for r in whole(args.pairs, args.model):
