@@ -68,6 +68,9 @@ CASES = [
     # a bare title later in the article stands for the person named with it
     ('Ontario Premier Doug Ford spoke on Friday.\n\n"We will fight back," the premier said.', "We will fight",
      "Doug Ford"),
+    # a title phrase with the name apposed after its last noun
+    ('The president of the American Apparel and Footwear Association, Rick Helfenbein, describes the tariffs as '
+     '"punishing your daughter for something your son did".', "punishing", "Rick Helfenbein"),
     # inverted cue after the quote, apposition not part of the name
     ('"We will not back down," said Jane Smith, a spokeswoman for the ministry.', "We will", "Jane Smith"),
     # cue before the quote, with a colon
