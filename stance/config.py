@@ -26,7 +26,8 @@ def read_yaml(path: Path, *, what: str) -> Any:
     from .errors import ConfigError
 
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: the roster parses ~10x faster
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except FileNotFoundError:
         raise ConfigError(f"{what} file not found", path=str(path)) from None
     except yaml.YAMLError as exc:
