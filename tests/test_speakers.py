@@ -68,6 +68,9 @@ CASES = [
     # a bare title later in the article stands for the person named with it
     ('Ontario Premier Doug Ford spoke on Friday.\n\n"We will fight back," the premier said.', "We will fight",
      "Doug Ford"),
+    # a relative clause's cue speaks for the name it hangs on, not for the sentence's subject
+    ('Envoy Ana Lima told Congress talks were stuck, contradicting her boss, President Tom Hale, who recently '
+     'trumpeted that the two sides are "very, very close" to a deal.', "very, very", "Tom Hale"),
     # a title phrase with the name apposed after its last noun
     ('The president of the American Apparel and Footwear Association, Rick Helfenbein, describes the tariffs as '
      '"punishing your daughter for something your son did".', "punishing", "Rick Helfenbein"),
