@@ -26,6 +26,10 @@ from ..errors import LabelStudioError
 from ..io import atomic_open
 
 LABEL_STUDIO_SPEC = "label-studio==1.23.2"  # tested with label-studio-sdk 2.1.2 on Python 3.11
+# Its dependencies that newer releases broke: label-studio 1.23.2 passes sentry_sdk.init options that
+# sentry-sdk 3.0 removed ("Unknown option 'send_default_pii'"), so a fresh install failed to start.
+LABEL_STUDIO_PINS = ("sentry-sdk>=2,<3",)
+INSTALLED_FILE = "stance-installed.txt"  # in the venv: what was installed, so a changed pin reinstalls
 DEFAULT_PORT = 8080
 DEFAULT_USER = "reviewer@stance.local"
 STATE_FILE = "server.json"
@@ -60,12 +64,14 @@ def default_data_dir() -> Path:
 def ensure_installed(venv: Path | None = None, *, spec: str = LABEL_STUDIO_SPEC) -> Path:
     """The `label-studio` executable, installing it into its own venv first when missing."""
     venv = Path(venv or default_venv())
-    exe = venv / "bin" / "label-studio"
-    if exe.exists():
+    exe, marker = venv / "bin" / "label-studio", venv / INSTALLED_FILE
+    wanted = " ".join((spec, *LABEL_STUDIO_PINS))
+    if exe.exists() and marker.is_file() and marker.read_text(encoding="utf-8").strip() == wanted:
         return exe
     venv.parent.mkdir(parents=True, exist_ok=True)
-    steps = [[sys.executable, "-m", "venv", str(venv)],
-             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec]]
+    steps = [] if (venv / "bin" / "python").exists() else [[sys.executable, "-m", "venv", str(venv)]]
+    steps.append([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                  spec, *LABEL_STUDIO_PINS])
     for cmd in steps:
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
@@ -73,6 +79,7 @@ def ensure_installed(venv: Path | None = None, *, spec: str = LABEL_STUDIO_SPEC)
                                    path=str(venv))
     if not exe.exists():
         raise LabelStudioError(f"{spec} installed but {exe} is missing", path=str(venv))
+    marker.write_text(wanted + "\n", encoding="utf-8")
     return exe
 
 
