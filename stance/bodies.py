@@ -81,12 +81,6 @@ class BodyNames:
                 return self.adjective_of[m.group("c").lower()], m.group("rest").strip()
         return None, text
 
-    def country(self, text: str) -> str | None:
-        """The canonical country a place name is ("the U.S.", "Beijing" -> "China"), else None."""
-        key = re.sub(r"^the\s+", "", " ".join(text.replace("’", "'").split()), flags=re.IGNORECASE).lower()
-        adjective = self.adjective_of.get(key) or self.adjective_of.get(f"the {key}")
-        return self.name_of.get(adjective) if adjective else None
-
     def countries_in(self, text: str) -> list[tuple[int, str]]:
         """(offset, canonical country) of every country word in a text ("the U.S.", "Chinese", "Beijing")."""
         found = []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bodies import BodyNames, is_spokes_title, spokes_body_text
-from .roster import Roster, fold
+from .roster import Roster, Speaker, fold
 from .salience import Resolved, gender_of_words
 from .titles import TITLED_NAME, TitleMemory
 
@@ -155,9 +155,7 @@ class Canonicalizer(TitleMemory):
         """Remember a PERSON name seen in the article; returns its canonical form."""
         name = _clean_name(name)
         bare = HONORIFICS.sub("", name)
-        hit = self.roster.match(bare, allow_pronoun_alias=False)
-        if hit is None and len(bare.split()) == 1:
-            hit = self.roster.by_family_name(bare)  # "Mao told reporters": Mao Ning
+        hit = self._roster_entry(bare, allow_pronoun_alias=False)
         if hit is not None and hit.type == "person" and self._alias_fits(hit.name, bare):
             canonical = hit.name
         else:
@@ -177,6 +175,14 @@ class Canonicalizer(TitleMemory):
                 and words[-1].lower() not in NAME_SUFFIXES:
             self.full_names[words[-1]] = name
             self.guessed.add(words[-1])
+
+    def _roster_entry(self, text: str, *, allow_pronoun_alias: bool) -> Speaker | None:
+        """The roster entry a mention names, else the one person whose family name, written first, a
+        one-word mention is ("Mao told reporters": Mao Ning)."""
+        hit = self.roster.match(text, allow_pronoun_alias=allow_pronoun_alias)
+        if hit is None and len(text.split()) == 1:
+            hit = self.roster.by_family_name(text)
+        return hit
 
     def _alias_fits(self, roster_name: str, name: str) -> bool:
         """A surname alias must not swallow a different full name ("Li Qiang" is not Li Chenggang)."""
@@ -267,9 +273,7 @@ class Canonicalizer(TitleMemory):
         for n in person_names:  # a named person inside the phrase wins ("his spokeswoman Tammy Bruce")
             if len(n.split()) >= 2 or self.known_full_name(n):
                 return self.person(n)
-        hit = self.roster.match(text, allow_pronoun_alias=not pronoun_position)
-        if hit is None and len(text.split()) == 1:
-            hit = self.roster.by_family_name(text)  # "Hua commented": Hua Chunying
+        hit = self._roster_entry(text, allow_pronoun_alias=not pronoun_position)
         if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
                                 or self.roster.by_title(text) is hit):
             return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)

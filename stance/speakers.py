@@ -373,7 +373,7 @@ class Attributor:
                             and e.root.head.ent_type_ != "PERSON")]
         if not persons:  # "Former secretary of state ..., Hillary Clinton, said": the apposed name, also when
             # the parse hangs it on the phrase's last noun ("The president of the X Association, Rick Helfenbein,")
-            persons = [e.text for t in [subj, *mtoks] for c in t.children if c.dep_ == "appos"
+            persons = [e.text for t in mtoks for c in t.children if c.dep_ == "appos"
                        for e in self.ents(subj.doc, max(0, c.i - 10), c.i + 1)
                        if e.label_ == "PERSON" and e.start <= c.i < e.end]
         orgs = any(e.label_ in ("ORG", "GPE", "NORP") and e.end <= mtoks[-1].i + 1

@@ -91,9 +91,8 @@ class TitleMemory:
                          words)
         if m is None:
             return
-        self.note_title(words, person)
+        self.note_title(words, person)  # notes the gender its words give too
         self.described[m.group("head").lower()] = person
-        self.note_gender(person, words)
 
     def described_person(self, mention: str) -> Resolved | None:
         """The person an earlier apposition described with this description's head noun."""
