@@ -89,6 +89,10 @@ class Settings:
     # Relevance decision per route (stance.routes): a direction needs P(favor) + P(against) >= this;
     # a route missing here takes DEFAULT_RELEVANCE. Chosen on the dev split by `stance train`.
     relevance_thresholds: dict = field(default_factory=dict)
+    # The same chosen again for a lower precision on the same dev split ({"int8": {route: threshold}}):
+    # int8 moves probabilities near a threshold (mean |change| of P(favor) + P(against) about 0.02),
+    # so its directions are gated by thresholds chosen on its own dev predictions.
+    precision_thresholds: dict = field(default_factory=dict)
     model_version: str = ""
     format_version: int = FORMAT_VERSION
     stance_labels: tuple[str, ...] = STANCE_LABELS
@@ -120,7 +124,7 @@ class StanceModel:
         A topic (tariffs) is what the quote is about, not an actor it may not reach: never gated."""
         if topic:
             return None
-        own = self.settings.relevance_thresholds
+        own = {**self.settings.relevance_thresholds, **self.settings.precision_thresholds.get(self.precision, {})}
         return own[via] if via in own else DEFAULT_RELEVANCE.get(via)
 
     @property
@@ -267,21 +271,35 @@ def _fingerprint(weights: Path, settings: Settings) -> str:
     return h.hexdigest()
 
 
+def _cpu_flags() -> set[str]:
+    try:
+        return set(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split())
+    except OSError:
+        return set()
+
+
 def cpu_has_native_bf16() -> bool:
     """Whether the CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16), where bf16 is
     faster than fp32; elsewhere it is emulated and slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        flags = ""
-    return any(f in flags.split() for f in ("avx512_bf16", "amx_bf16"))
+    return bool(_cpu_flags() & {"avx512_bf16", "amx_bf16"})
 
 
-def best_precision() -> tuple[str, str]:
-    """(precision, why): bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32 and every
-    benchmark within a point, see README), else fp32. int8 (ONNX Runtime, stance.quantized) keeps the
-    benchmarks of `stance.bench.models` within a point but moves the gated matrix more than that
-    (real-news matrix precision 0.725 -> 0.657), so it is never chosen for you."""
+def cpu_has_int8_dot() -> bool:
+    """Whether the CPU has int8 dot-product instructions (AVX512-VNNI, AVX-VNNI or AMX-INT8), where
+    ONNX Runtime's int8 kernels are the fastest way to score (see README, speed)."""
+    return bool(_cpu_flags() & {"avx512_vnni", "avx_vnni", "amx_int8"})
+
+
+def best_precision(settings: Settings | None = None) -> tuple[str, str]:
+    """(precision, why): the fastest arithmetic that keeps the benchmarks within a point of fp32 on
+    this CPU. int8 (ONNX Runtime, stance.quantized) where the CPU has int8 dot products and the model
+    carries relevance thresholds chosen for int8 on its dev split (`precision_thresholds`; without
+    them int8 moves the gated matrix: real-news precision 0.725 -> 0.657 with the fp32 thresholds);
+    else bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32); else fp32."""
+    from .quantized import available
+
+    if settings is not None and "int8" in settings.precision_thresholds and cpu_has_int8_dot() and available():
+        return "int8", "the CPU has int8 dot products (VNNI/AMX) and the model int8 thresholds"
     if cpu_has_native_bf16():
         return "bf16", "the CPU has native bfloat16 (AVX512-BF16/AMX)"
     return "fp32", "the CPU has no native bfloat16"
@@ -333,9 +351,9 @@ def load_model(path: str | Path | None = None, *, int8: bool = False, precision:
         raise ModelError(f"{WEIGHTS_FILE} and {SETTINGS_FILE} do not match model_version "
                          f"{settings.model_version!r} (a file was changed or copied from another model)", path=str(path))
     if precision == AUTO:
-        precision = best_precision()[0]
-    if lean is None:
-        lean = not settings.shared_layers and not int8 and precision != "int8"
+        precision = best_precision(settings)[0]
+    if lean is None:  # int8 exports this network to ONNX once per model version (the plain-torch one exports the same)
+        lean = not settings.shared_layers
     model = new_model(settings, lean=lean)
     stored = load_file(str(weights_file))
     expected = set(model.net.named_stored(settings.trained))
@@ -345,6 +363,14 @@ def load_model(path: str | Path | None = None, *, int8: bool = False, precision:
     model.net.load_state_dict({k: v.float() for k, v in stored.items()}, strict=False)
     model.net.eval()
     return model.set_precision("int8" if int8 else precision)
+
+
+def read_settings(path: str | Path | None = None) -> Settings:
+    """The settings (model.json) of a checkpoint folder; None: the model `load_model` would load."""
+    folder = Path(path) if path is not None else default_model_path()
+    if not (folder / SETTINGS_FILE).is_file():
+        raise ModelError(f"not a stance model folder: needs {SETTINGS_FILE}", path=str(folder))
+    return _read_settings(folder / SETTINGS_FILE)
 
 
 def _read_settings(path: Path) -> Settings:

@@ -59,6 +59,12 @@ def model_card(metrics: dict[str, Any], cfg: dict[str, Any], decision: dict[str,
                              f"{r.get('false_stance', '-')} vs {r.get('false_stance_argmax', '-')})")
             else:
                 lines.append(f"- {route}: default {r['kept_default']} (dev pairs {r['n']}: too few to choose)")
+        int8 = {route: r["threshold"] for route, r in (metrics.get("relevance_thresholds_int8") or {}).items()
+                if "threshold" in r}
+        if int8:
+            lines += ["", "Chosen again by the same rule on the dev predictions of int8 scoring (ONNX Runtime), "
+                      "used when scoring in int8: " + ", ".join(f"{k} {v if v is not None else 'most probable label'}"
+                                                                for k, v in int8.items()) + "."]
     if metrics.get("input_ablation"):
         lines += ["", "## Input ablation (in-domain dev macro-F1)", ""]
         lines += [f"- {k}: {v}" for k, v in metrics["input_ablation"].items()]

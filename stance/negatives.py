@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 from .annotations import LabeledQuote
 from .corpora import Example, from_labeled
@@ -171,19 +172,46 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
                          "f05_argmax": round(100 * f_beta(gold, labels[None]), 2),
                          "false_stance": round(false_stance(gold, labels[best]), 3),
                          "false_stance_argmax": round(false_stance(gold, labels[None]), 3)}
-    model.settings.relevance_thresholds = {**model.settings.relevance_thresholds, **chosen}
     if "named" in chosen:
-        model.settings.relevance_thresholds.setdefault("referred", chosen["named"])
+        chosen.setdefault("referred", chosen["named"])
+    if model.precision == "int8":  # its own thresholds beside the fp32 ones (Settings.precision_thresholds)
+        model.settings.precision_thresholds = {**model.settings.precision_thresholds, "int8": chosen}
+    else:
+        model.settings.relevance_thresholds = {**model.settings.relevance_thresholds, **chosen}
+    return report
+
+
+def choose_int8_thresholds(path: Path, dev: Sequence[Example], config: TargetConfig, *,
+                           batch_size: int = 64) -> dict[str, dict]:
+    """Choose the relevance thresholds of the saved model at `path` again with its int8 scoring (ONNX
+    Runtime) and store them in its model.json as `precision_thresholds["int8"]`, which lets `auto`
+    pick int8 on CPUs with int8 dot products. Returns the report of `choose_thresholds` ({} when
+    ONNX Runtime is not installed or the model has shared layers)."""
+    import json
+    from dataclasses import asdict
+
+    from .model import SETTINGS_FILE, load_model
+    from .quantized import available
+
+    model = load_model(path, precision="fp32")
+    if not available() or model.settings.shared_layers:
+        return {}
+    model.set_precision("int8")
+    model.settings.precision_thresholds = {k: v for k, v in model.settings.precision_thresholds.items() if k != "int8"}
+    report = choose_thresholds(model, dev, config, batch_size=batch_size)
+    tmp = Path(path) / f".{SETTINGS_FILE}.tmp"
+    tmp.write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(Path(path) / SETTINGS_FILE)
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Choose the relevance thresholds of a trained model again on its config's dev split and store
-    them in its model.json (weights, temperatures and model_version unchanged)."""
+    them in its model.json (weights, temperatures and model_version unchanged); `--precision int8`
+    chooses its int8 thresholds (`precision_thresholds`) and leaves the fp32 ones."""
     import argparse
     import json
     from dataclasses import asdict
-    from pathlib import Path
 
     from .model import SETTINGS_FILE, load_model
     from .targets import load_targets
@@ -193,12 +221,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("model", type=Path, help="checkpoint folder")
     ap.add_argument("--config", default=None, help="training config (default: as `stance train`)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--precision", default="fp32", choices=("fp32", "int8"), help="whose thresholds to choose")
     args = ap.parse_args(argv)
-    model = load_model(args.model)
-    model.settings.relevance_thresholds = {}
-    report = choose_thresholds(model, build_base_data(load_config(args.config, parse_sets(args.set))).indomain_dev,
-                               load_targets())
-    (args.model / SETTINGS_FILE).write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
+    dev = build_base_data(load_config(args.config, parse_sets(args.set))).indomain_dev
+    if args.precision == "int8":
+        report = choose_int8_thresholds(args.model, dev, load_targets())
+    else:
+        model = load_model(args.model)
+        model.settings.relevance_thresholds = {}
+        report = choose_thresholds(model, dev, load_targets())
+        (args.model / SETTINGS_FILE).write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
     load_model(args.model)  # still loads: the version fingerprint does not cover the thresholds
     print(json.dumps(report, indent=2))
 

@@ -30,7 +30,7 @@ from .corpora import (Example, from_labeled, load_newsmtsc, load_semeval, load_v
 from .errors import ConfigError
 from .finetune import calibrate, fit
 from .model import Settings, current_model_path, default_model_path, load_model, new_model
-from .negatives import choose_thresholds, named_none, target_swaps, with_negatives
+from .negatives import choose_int8_thresholds, choose_thresholds, named_none, target_swaps, with_negatives
 from .targets import load_targets
 
 DEFAULT_CONFIG = Path("training/config.yaml")  # in the current folder (the repository); else the packaged copy
@@ -227,6 +227,8 @@ def train(config_path: str | Path | None = None, *, overrides: dict[str, Any] | 
     staging = out_root / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     version = model.save(staging / "model")
+    relevance_int8 = choose_int8_thresholds(staging / "model", data.indomain_dev, load_targets(),
+                                            batch_size=cfg["eval"]["batch_size"]) if data.indomain_dev else {}
     log(f"saved {version}; scoring the benchmarks")
     sets = benchmark_sets(root=cfg["data"]["root"], limit=cfg["eval"]["limit"], seed=cfg["seed"],
                           newsmtsc_variant=cfg["data"]["newsmtsc"]["variant"], indomain_test=data.test)
@@ -235,7 +237,7 @@ def train(config_path: str | Path | None = None, *, overrides: dict[str, Any] | 
                                    ("heldout_sentiment", [e for e in held_items if e.sentiment])) if v})
     metrics = {
         "model_version": version, "base": model.settings.extra["base"], "calibration": calibration,
-        "relevance_thresholds": relevance,
+        "relevance_thresholds": relevance, "relevance_thresholds_int8": relevance_int8,
         "benchmarks": evaluate(model, sets, batch_size=cfg["eval"]["batch_size"]),
         "baseline_tfidf_lr": tfidf_baseline(train_items, sets) if cfg["eval"]["baseline"] else {},
         "input_ablation": input_ablation(model, data.indomain_dev) if data.indomain_dev and cfg["eval"]["ablation"]

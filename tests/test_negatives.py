@@ -66,3 +66,30 @@ def test_thresholds_are_chosen_per_route_and_stored():
     assert model.settings.relevance_thresholds["named"] == report["named"]["threshold"]
     assert model.relevance_threshold("named") == report["named"]["threshold"]
     assert model.relevance_threshold("named", topic=True) is None
+
+
+def test_int8_thresholds_are_chosen_on_int8_predictions_and_used_only_in_int8(tmp_path, monkeypatch):
+    import shutil
+
+    from stance.model import best_precision, read_settings
+    from stance.negatives import choose_int8_thresholds
+
+    monkeypatch.setenv("STANCE_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, folder)
+    before = read_settings(folder)
+    before_best = best_precision(before)[0]
+    assert before_best != "int8" or "int8" in before.precision_thresholds  # never int8 without its own thresholds
+    dev = []
+    for q in QUOTES * 10:
+        dev += [Example(text=q.text, target=t, stance=lab, speaker=q.speaker, context=q.context) for t, lab in q.stance.items()]
+    dev += hard_negatives(QUOTES * 10, CONFIG, per_quote=2, seed=3)
+    report = choose_int8_thresholds(folder, dev, CONFIG)
+    after = read_settings(folder)
+    assert report["named"]["threshold"] == after.precision_thresholds["int8"]["named"]
+    assert after.relevance_thresholds == before.relevance_thresholds  # the fp32 thresholds stay
+    assert after.model_version == before.model_version
+    fp32, int8 = load_model(folder), load_model(folder, precision="int8")
+    assert fp32.relevance_threshold("named") == before.relevance_thresholds["named"]
+    assert int8.relevance_threshold("named") == after.precision_thresholds["int8"]["named"]
+    assert int8.relevance_threshold("named", topic=True) is None

@@ -209,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--unlabelled", default=None, help="write the in-domain test pairs without a label here and stop")
     ap.add_argument("--json", default=None, help="also write the figures as JSON here")
     ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic of both models")
+    ap.add_argument("--previous-precision", default=None, choices=PRECISIONS,
+                    help="scoring arithmetic of the previous model (default: --precision); e.g. --precision int8 "
+                         "--previous-precision fp32 --previous DIR with DIR the same model: int8 beside fp32")
     args = ap.parse_args(argv)
     config = load_targets()
     model = load_model(args.model, precision=args.precision)
@@ -221,9 +224,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{len(rows)} unlabelled pairs -> {args.unlabelled}")
         return
     prev, prev_name = previous_model(args.previous, load_model(args.model))
-    prev.set_precision(args.precision)
+    prev.set_precision(args.previous_precision or args.precision)
     models = {"prev": prev, "this": model}
-    print(f"this model {model.model_version}; previous {prev.model_version} ({prev_name})")
+    print(f"this model {model.model_version} ({model.precision}); previous {prev.model_version} ({prev_name}, "
+          f"{prev.precision})")
     report = {}
     for name, (quotes, speakers) in sets.items():
         scored = {k: score_set(m, quotes, speakers, config) for k, m in models.items()}

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
     ap.add_argument("--precision", default="fp32", choices=PRECISIONS, help="scoring arithmetic")
     ap.add_argument("--int8", action="store_true", help="same as --precision int8")
+    ap.add_argument("--previous-precision", default=None, choices=PRECISIONS,
+                    help="scoring arithmetic of the previous model (default: --precision); with --previous the "
+                         "same model folder, e.g. --precision int8 --previous-precision fp32: int8 beside fp32")
     args = ap.parse_args(argv)
     cfg = load_config(args.config, parse_sets(args.set))
     data = build_base_data(cfg)
@@ -58,8 +61,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     previous = None
     if args.previous != "none":
         prev, rev = previous_model(args.previous, load_model(args.model))
-        previous = evaluate(prev.set_precision(precision), sets, batch_size=cfg["eval"]["batch_size"])
-        print(f"previous model {prev.model_version} ({rev})")
+        prev.set_precision(args.previous_precision or precision)
+        previous = evaluate(prev, sets, batch_size=cfg["eval"]["batch_size"])
+        print(f"previous model {prev.model_version} ({rev}, {prev.precision})")
     baseline = tfidf_baseline(data.train, sets) if cfg["eval"]["baseline"] else {}
     print(f"model {model.model_version} ({model.precision})")
     print(format_table(ours, baseline, previous=previous))

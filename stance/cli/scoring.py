@@ -17,17 +17,17 @@ BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 Engine = Literal["local", "ray"]
 PRECISION = typer.Option("auto", "--precision",
-                         help="auto (default: bf16 where the CPU has native bfloat16, else fp32), fp32 (the "
-                              "reference), bf16 or int8 (faster still, but about one label in ten differs; "
-                              "see the README's table).")
+                         help="auto (default: int8 where the CPU has int8 dot products (VNNI/AMX) and the "
+                              "model int8 thresholds, else bf16 where it has native bfloat16, else fp32), fp32 "
+                              "(the reference), bf16 or int8; see the README's speed table.")
 
 
 def load_for_cli(model: Optional[Path], precision: str):  # noqa: ANN201
     """The model at the asked precision; `auto` is resolved and said once on stderr."""
-    from ..model import AUTO, best_precision, load_model
+    from ..model import AUTO, best_precision, load_model, read_settings
 
     if precision == AUTO:
-        precision, why = best_precision()
+        precision, why = best_precision(read_settings(model))
         typer.echo(f"precision: {precision} ({why}; --precision fp32 for the reference)", err=True)
     return load_model(model, precision=precision)
 
@@ -87,12 +87,12 @@ def score_on_ray(paths: list[Path], output: Optional[Path], fmt: Optional[str], 
                  workers: Optional[int]) -> None:
     """`stance score --engine ray`: stance.distributed.score_ray, reported as the local engine does."""
     from ..distributed import score_ray
-    from ..model import AUTO, best_precision
+    from ..model import AUTO, best_precision, read_settings
 
-    if precision == AUTO:  # chosen once, here, so every worker computes alike
-        precision, why = best_precision()
-        typer.echo(f"precision: {precision} ({why}; --precision fp32 for the reference)", err=True)
     try:
+        if precision == AUTO:  # chosen once, here, so every worker computes alike
+            precision, why = best_precision(read_settings(model))
+            typer.echo(f"precision: {precision} ({why}; --precision fp32 for the reference)", err=True)
         run = score_ray(paths, output, fmt=fmt, address=address, workers=workers, model=str(model) if model else None,
                         precision=precision, roster=str(roster) if roster else None,
                         targets=str(targets) if targets else None, extra_targets=target, fixed=load_fixed(fixed),
