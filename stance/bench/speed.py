@@ -36,7 +36,7 @@ import sys
 import time
 
 from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
-from ..model import PRECISIONS, Pair, StanceModel, load_model
+from ..model import PRECISIONS, Pair, StanceModel, best_precision, cpu_has_native_bf16, load_model, read_settings
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
@@ -117,11 +117,11 @@ def whole(n_pairs: int, model: str | None) -> list[dict]:
                                               "--pairs", str(n_pairs), *(["--model", model] if model else [])],
             "stance classify (default)": stance,
             "stance classify --precision fp32": [*stance, "--precision", "fp32"]}
+    if cpu_has_native_bf16():  # the previous default on such CPUs, beside the others
+        runs["stance classify --precision bf16"] = [*stance, "--precision", "bf16"]
     # int8 scoring exports the model to ONNX once per model version (stance.quantized, about 7 s, the
     # first time a model is scored in int8 on a machine); the timed runs find it cached, as every
     # run after a user's first does
-    from ..model import best_precision, read_settings
-
     if best_precision(read_settings(model))[0] == "int8":
         load_model(model, precision="int8")
     out = []
