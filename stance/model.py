@@ -292,17 +292,18 @@ def cpu_has_int8_dot() -> bool:
 
 def best_precision(settings: Settings | None = None) -> tuple[str, str]:
     """(precision, why): the fastest arithmetic that keeps the benchmarks within a point of fp32 on
-    this CPU. int8 (ONNX Runtime, stance.quantized) where the CPU has int8 dot products and the model
-    carries relevance thresholds chosen for int8 on its dev split (`precision_thresholds`; without
-    them int8 moves the gated matrix: real-news precision 0.725 -> 0.657 with the fp32 thresholds);
-    else bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32); else fp32."""
+    this CPU. bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32; on the AVX512-BF16
+    EPYC, int8 was only 1.05x faster whole-process and moves more labels, see README); else int8
+    (ONNX Runtime, stance.quantized) where the CPU has int8 dot products (VNNI/AMX) and the model
+    carries relevance thresholds chosen for int8 on its dev split (`precision_thresholds`; with the
+    fp32 thresholds int8 moves the gated matrix more); else fp32."""
     from .quantized import available
 
-    if settings is not None and "int8" in settings.precision_thresholds and cpu_has_int8_dot() and available():
-        return "int8", "the CPU has int8 dot products (VNNI/AMX) and the model int8 thresholds"
     if cpu_has_native_bf16():
         return "bf16", "the CPU has native bfloat16 (AVX512-BF16/AMX)"
-    return "fp32", "the CPU has no native bfloat16"
+    if settings is not None and "int8" in settings.precision_thresholds and cpu_has_int8_dot() and available():
+        return "int8", "the CPU has int8 dot products (VNNI/AMX) but no native bfloat16, and the model int8 thresholds"
+    return "fp32", "the CPU has neither native bfloat16 nor int8 dot products"
 
 
 def stance_home() -> Path:

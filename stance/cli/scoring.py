@@ -17,8 +17,8 @@ BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 Engine = Literal["local", "ray"]
 PRECISION = typer.Option("auto", "--precision",
-                         help="auto (default: int8 where the CPU has int8 dot products (VNNI/AMX) and the "
-                              "model int8 thresholds, else bf16 where it has native bfloat16, else fp32), fp32 "
+                         help="auto (default: bf16 where the CPU has native bfloat16, else int8 where it has "
+                              "int8 dot products (VNNI/AMX) and the model int8 thresholds, else fp32), fp32 "
                               "(the reference), bf16 or int8; see the README's speed table.")
 
 
