@@ -184,13 +184,15 @@ class StanceModel:
         self.net.train(was_training)
         return stance, senti
 
-    def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64) -> list[Prediction]:
-        """Calibrated stance per pair and sentiment per distinct quote (same order as `pairs`)."""
+    def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64, sentiment: bool = True) -> list[Prediction]:
+        """Calibrated stance per pair and sentiment per distinct quote (same order as `pairs`).
+        `sentiment=False` skips the sentiment pass (one per distinct quote, about a sixth of the
+        work at five targets a quote); each prediction's `sentiment` is then empty."""
         if not pairs:
             return []
         segments = [self.segment(p) for p in pairs]
         plain = [self.segment(p, marked=False) for p in pairs] if self.settings.mark_targets else segments
-        quotes = list(dict.fromkeys(plain))
+        quotes = list(dict.fromkeys(plain)) if sentiment else []
         firsts = [_clean_target(p.target) for p in pairs] + [""] * len(quotes)
         stance_logits, senti_logits = self.logits(firsts, segments + quotes, batch_size=batch_size)
         stance = torch.softmax(stance_logits[: len(pairs)] / self.settings.stance_temperature, dim=-1)
@@ -198,7 +200,7 @@ class StanceModel:
         row = {q: i for i, q in enumerate(quotes)}
         return [
             Prediction(stance=dict(zip(STANCE_LABELS, stance[i].tolist())),
-                       sentiment=dict(zip(SENTIMENT_LABELS, senti[row[seg]].tolist())))
+                       sentiment=dict(zip(SENTIMENT_LABELS, senti[row[seg]].tolist())) if sentiment else {})
             for i, seg in enumerate(plain)
         ]
 

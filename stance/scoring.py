@@ -330,16 +330,21 @@ class _Classifier:
 
 
 def _classified(rows: Iterable[tuple[dict[str, Any], Pair]], model: StanceModel, batch_size: int,
-                window: int, counts: ClassifyCounts) -> Iterator[dict[str, Any]]:
+                window: int, counts: ClassifyCounts, sentiment: bool = True) -> Iterator[dict[str, Any]]:
     rows = iter(rows)
     while True:
         batch = list(islice(rows, window))
         if not batch:
             return
-        for (row, _), pred in zip(batch, model.predict([p for _, p in batch], batch_size=batch_size)):
+        for (row, _), pred in zip(batch, model.predict([p for _, p in batch], batch_size=batch_size,
+                                                       sentiment=sentiment)):
             counts.scored += 1
-            yield {**row, "stance": labelled(pred.stance), "sentiment": labelled(pred.sentiment),
-                   "model_version": model.model_version}
+            out = dict(row)  # with --no-sentiment a row's own `sentiment` field is left as it is
+            out["stance"] = labelled(pred.stance)
+            if sentiment:
+                out["sentiment"] = labelled(pred.sentiment)
+            out["model_version"] = model.model_version
+            yield out
 
 
 def classify_file(
@@ -352,9 +357,11 @@ def classify_file(
     batch_size: int = DEFAULT_BATCH_SIZE,
     window: int = WINDOW_PAIRS,
     progress: bool | None = None,
+    sentiment: bool = True,
 ) -> ClassifyCounts:
     """Score rows {text, target, speaker?, context?}: each gains `stance` toward its target and
-    `sentiment` ({label, probs}) and `model_version` (fields of those names are replaced).
+    `sentiment` ({label, probs}) and `model_version` (fields of those names are replaced);
+    `sentiment=False` skips the sentiment pass and writes no `sentiment` field (a row's own is kept).
 
     A bad row (empty or malformed line, missing or mistyped field) is reported on stderr with its
     file and line and skipped; the rest completes. Check `counts.ok` to set the exit status.
@@ -371,7 +378,7 @@ def classify_file(
     reader = _Classifier(path, targets_config or load_targets(), counts)
     bar = progress_bar(enabled=progress, unit="row")
     try:
-        scored = _ticking(_classified(reader.rows(), model, batch_size, window, counts), bar)
+        scored = _ticking(_classified(reader.rows(), model, batch_size, window, counts, sentiment), bar)
         write_records(scored, Path(out) if out is not None else None, fmt)
     finally:
         bar.close()

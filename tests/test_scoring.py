@@ -11,7 +11,7 @@ import pytest
 
 from stance.config import SENTIMENT_LABELS, STANCE_LABELS
 from stance.io import read_jsonl
-from stance.model import SHIPPED_MODEL, load_model
+from stance.model import SHIPPED_MODEL, Pair, load_model
 from stance.records import Quote
 from stance.report import read_scores
 from stance.scoring import classify_file, directed, is_topic, score_paths, score_quotes
@@ -197,3 +197,23 @@ def test_score_paths_progress_bar_has_a_total_an_estimate_and_moves_before_the_e
     assert 60 in counts and "article" in err
     assert any(0 < n < 60 for n in counts), err  # shown while scoring, not only at the end
     assert re.search(r"<\d\d:\d\d", err)  # tqdm's estimate of the time left
+
+
+def test_classify_without_sentiment_skips_the_pass_and_keeps_stance(model, tmp_path):
+    rows = [{"text": "Tariffs are a tax on American families.", "target": "tariffs", "speaker": "Joe Biden"},
+            {"text": "Beijing has cheated on every deal.", "target": "China", "speaker": "Donald Trump",
+             "sentiment": "my own field"}]
+    src = write_lines(tmp_path / "in.jsonl", [json.dumps(r) for r in rows])
+    classify_file(src, tmp_path / "with.jsonl", model=model, progress=False)
+    counts = classify_file(src, tmp_path / "without.jsonl", model=model, progress=False, sentiment=False)
+    assert counts.ok and counts.scored == 2
+    with_s = [row for _, row in read_jsonl(tmp_path / "with.jsonl")]
+    without = [row for _, row in read_jsonl(tmp_path / "without.jsonl")]
+    assert "sentiment" not in without[0] and without[1]["sentiment"] == "my own field"
+    assert with_s[1]["sentiment"]["label"] in SENTIMENT_LABELS
+    for a, b in zip(with_s, without):  # the stance of a pair does not depend on the sentiment pass
+        assert a["stance"]["label"] == b["stance"]["label"]
+        for k, v in a["stance"]["probs"].items():
+            assert b["stance"]["probs"][k] == pytest.approx(v, abs=1e-4)
+    preds = model.predict([Pair(r["text"], r["target"], r["speaker"]) for r in rows], sentiment=False)
+    assert all(p.sentiment == {} and sum(p.stance.values()) == pytest.approx(1, abs=1e-4) for p in preds)
