@@ -254,7 +254,7 @@ class StanceModel:
         digest = _fingerprint(path / WEIGHTS_FILE, self.settings)
         stamp = (day or date.today()).strftime("%Y%m%d")
         self.settings.model_version = f"minilm-stance-{stamp}-{digest[:8]}"
-        (path / SETTINGS_FILE).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
+        write_settings(path, self.settings)
         return self.settings.model_version
 
 
@@ -374,6 +374,14 @@ def read_settings(path: str | Path | None = None) -> Settings:
     if not (folder / SETTINGS_FILE).is_file():
         raise ModelError(f"not a stance model folder: needs {SETTINGS_FILE}", path=str(folder))
     return _read_settings(folder / SETTINGS_FILE)
+
+
+def write_settings(path: str | Path, settings: Settings) -> None:
+    """Write a checkpoint folder's model.json (atomically: a reader never sees half of it)."""
+    from .io import atomic_open
+
+    with atomic_open(Path(path) / SETTINGS_FILE) as fh:
+        fh.write(json.dumps(asdict(settings), indent=2) + "\n")
 
 
 def _read_settings(path: Path) -> Settings:

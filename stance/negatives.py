@@ -187,10 +187,7 @@ def choose_int8_thresholds(path: Path, dev: Sequence[Example], config: TargetCon
     Runtime) and store them in its model.json as `precision_thresholds["int8"]`, which lets `auto`
     pick int8 on CPUs with int8 dot products. Returns the report of `choose_thresholds` ({} when
     ONNX Runtime is not installed or the model has shared layers)."""
-    import json
-    from dataclasses import asdict
-
-    from .model import SETTINGS_FILE, load_model
+    from .model import load_model, write_settings
     from .quantized import available
 
     model = load_model(path, precision="fp32")
@@ -199,9 +196,7 @@ def choose_int8_thresholds(path: Path, dev: Sequence[Example], config: TargetCon
     model.set_precision("int8")
     model.settings.precision_thresholds = {k: v for k, v in model.settings.precision_thresholds.items() if k != "int8"}
     report = choose_thresholds(model, dev, config, batch_size=batch_size)
-    tmp = Path(path) / f".{SETTINGS_FILE}.tmp"
-    tmp.write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(Path(path) / SETTINGS_FILE)
+    write_settings(path, model.settings)
     return report
 
 
@@ -211,9 +206,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     chooses its int8 thresholds (`precision_thresholds`) and leaves the fp32 ones."""
     import argparse
     import json
-    from dataclasses import asdict
 
-    from .model import SETTINGS_FILE, load_model
+    from .model import load_model, write_settings
     from .targets import load_targets
     from .training import build_base_data, load_config, parse_sets
 
@@ -230,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         model = load_model(args.model)
         model.settings.relevance_thresholds = {}
         report = choose_thresholds(model, dev, load_targets())
-        (args.model / SETTINGS_FILE).write_text(json.dumps(asdict(model.settings), indent=2) + "\n", encoding="utf-8")
+        write_settings(args.model, model.settings)
     load_model(args.model)  # still loads: the version fingerprint does not cover the thresholds
     print(json.dumps(report, indent=2))
 

