@@ -2,7 +2,8 @@
 
 Real PolNeAR quotes are stored by reference; every reference is read back and checked against the
 sha1 kept with it. Items are split by article (written ones by scenario group) with a stable hash,
-about 25 % of each origin to the test part; `source/written_train.jsonl` and
+about 25 % of each origin to the test part, and the groups chosen are written once to
+`source/test_groups.txt`, which fixes the test part from then on (relabelling cannot move it); `source/written_train.jsonl` and
 `source/polnear_train_labels.jsonl` (labelled after the test part was fixed) go to the training
 part only. Afterwards both files are loaded with
 `stance.annotations.load_annotations` and every label is compared with the source.
@@ -32,6 +33,9 @@ SOURCES = (HERE / "source" / "polnear_labels.jsonl", HERE / "source" / "written.
 # Labelled after the test part was fixed: always training data, so the test part never moves.
 TRAIN_ONLY = (HERE / "source" / "polnear_train_labels.jsonl", HERE / "source" / "written_train.jsonl")
 TEST_SHARE = 0.25
+# The groups of the test part, written once: the hash split below weighs `tariffs` labels, so a
+# relabelled item could otherwise move a group between parts. Present: the test part is read here.
+TEST_GROUPS = HERE / "source" / "test_groups.txt"
 STAMP = "2026-11-22T00:00:00Z"
 
 
@@ -150,11 +154,16 @@ def main() -> None:
     for row in by_origin[0]:
         check_ref(row, args.corpus_root)
     parts: dict[str, list[dict]] = {"train": [], "test": []}
+    frozen = set(TEST_GROUPS.read_text(encoding="utf-8").split()) if TEST_GROUPS.exists() else None
+    if frozen is not None and (missing := frozen - {group_of(r) for rows in by_origin for r in rows}):
+        sys.exit(f"{TEST_GROUPS}: test groups with no item in the sources: {sorted(missing)}")
     for rows in by_origin:
-        test = split_groups(rows)
+        test = frozen if frozen is not None else split_groups(rows)
         for row in rows:
             parts["test" if group_of(row) in test else "train"].append(row)
     test_groups = {group_of(r) for r in parts["test"]}
+    if frozen is None:
+        TEST_GROUPS.write_text("".join(f"{g}\n" for g in sorted(test_groups)), encoding="utf-8")
     seen = {json.dumps(r.get("ref") or r["text"], sort_keys=True) for rows in by_origin for r in rows}
     for path in TRAIN_ONLY:
         if not path.exists():
