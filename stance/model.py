@@ -83,6 +83,13 @@ class Settings:
     # Wrap each mention of the target in the quote and its paragraph in « » (its aliases too:
     # "Beijing" for China), so the stance is read toward that mention (see `StanceModel.segment`).
     mark_targets: bool = False
+    # With `mark_targets`: whether topics of the target configuration (kind `topic`: tariffs, NAFTA,
+    # ...) are marked too. A topic is argued about in other words ("a 100 percent surtax",
+    # "countermeasures on soybeans") far more often than an actor goes unnamed, and a model that sees
+    # marks learns that an unmarked quote does not address its target (runs fbf2c3cb and cfb368cb:
+    # in-domain tariff quotes without a tariff word lost most of their directions). Names the
+    # configuration does not hold (a benchmark's topic) are marked as written either way.
+    mark_topics: bool = True
     trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
     stance_temperature: float = 1.0
     sentiment_temperature: float = 1.0
@@ -145,11 +152,18 @@ class StanceModel:
             text = f"{text[:start]}{MARK_OPEN} {text[start:end]} {MARK_CLOSE}{text[end:]}"
         return text
 
+    def _marks(self, target: str) -> bool:
+        """Whether mentions of `target` are marked (all but configured topics when `mark_topics` is off)."""
+        if self.settings.mark_topics:
+            return True
+        entry = self.targets.by_name.get(target)
+        return entry is None or entry.kind != "topic"
+
     def segment(self, pair: Pair, *, with_context: bool | None = None, marked: bool = True) -> str:
         """The second segment of the input: `speaker: quote`, then the context when enabled; the
         target's mentions marked when the checkpoint says so (`marked=False`: as for sentiment)."""
         limit = self.settings.max_length * 12  # characters: keeps a 100,000-character quote cheap
-        mark = marked and self.settings.mark_targets and bool(pair.target)
+        mark = marked and self.settings.mark_targets and bool(pair.target) and self._marks(pair.target)
         text = " ".join(pair.text[:limit].split())
         if mark:
             text = self._marked(text, pair.target)

@@ -168,3 +168,21 @@ def test_marked_targets_wrap_each_mention_and_leave_sentiment_unmarked(shipped):
     assert plain == shipped.segment(pair)  # an unmarked checkpoint reads the plain text
     assert "« Trump »" in toward_trump and "Beijing »" not in toward_trump  # each target its own mentions
     assert china.sentiment == pytest.approx(trump.sentiment, abs=1e-6)  # one sentiment per quote
+
+
+def test_mark_topics_off_leaves_configured_topics_unmarked_and_actors_marked(shipped):
+    text = "These tariffs are a tax on Americans, and Beijing will answer with duties of its own."
+    saved = shipped.settings.mark_targets, shipped.settings.mark_topics
+    shipped.settings.mark_targets, shipped.settings.mark_topics = True, False
+    try:
+        tariffs = shipped.segment(Pair(text, "tariffs"))
+        china = shipped.segment(Pair(text, "China"))
+        benchmark_topic = shipped.segment(Pair("Atheism is a belief too.", "Atheism"))
+        shipped.settings.mark_topics = True
+        tariffs_marked = shipped.segment(Pair(text, "tariffs"))
+    finally:
+        shipped.settings.mark_targets, shipped.settings.mark_topics = saved
+    assert tariffs == text  # a configured topic: no marks, its input is the plain quote
+    assert "« Beijing »" in china and "« tariffs »" not in china
+    assert benchmark_topic == "« Atheism » is a belief too."  # a name the configuration lacks: as written
+    assert "« tariffs »" in tariffs_marked and "« duties »" in tariffs_marked
