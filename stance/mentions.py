@@ -80,6 +80,13 @@ def _clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+def _office(role: str | None) -> str:
+    """A roster role without its term ("US Secretary of State (2021-2025)" -> "us secretary of state");
+    a former holder's role ("former US Secretary of State") is not the office."""
+    office = re.sub(r"\s*\([^)]*\)\s*$", "", role or "").strip().lower()
+    return "" if office.startswith("former ") else office
+
+
 @dataclass
 class Canonicalizer(TitleMemory):
     """Maps mentions to canonical speakers: roster first, then the article's own full names."""
@@ -276,6 +283,8 @@ class Canonicalizer(TitleMemory):
         hit = self._roster_entry(text, allow_pronoun_alias=not pronoun_position)
         if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
                                 or self.roster.by_title(text) is hit):
+            if hit.type == "person" and self.roster.by_title(text) is hit:
+                return Resolved(self.office_holder(hit), "person")
             return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)
         if person_names:
             return self.person(person_names[-1])
@@ -290,6 +299,19 @@ class Canonicalizer(TitleMemory):
         kind = "group" if plural else "body" if is_org or GENERIC_BODY.match(text) else "person"
         name = text[0].upper() + text[1:] if text[0].islower() and kind != "person" else text
         return self.note_body(name) if kind == "body" else Resolved(name, kind)
+
+    def office_holder(self, holder: Speaker) -> str:
+        """Who a roster title ("the top US diplomat", "the Secretary of State") stands for here: the
+        roster's holder, unless the article names only another roster person of the same office in
+        another term ("US Secretary of State (2021-2025)": Blinken in an article of his years)."""
+        office = _office(holder.role)
+        if not office or holder.name in self.people:
+            return holder.name
+        for name in reversed(self.people):
+            entry = self.roster.get(name)
+            if entry is not None and entry.type == "person" and entry.name != holder.name and _office(entry.role) == office:
+                return entry.name
+        return holder.name
 
     def known(self, text: str) -> Resolved | None:
         """A speaker the roster or this article already knows, named by `text` ("Greer", "Trump");

@@ -29,7 +29,7 @@ charge allege demand hail welcome decry testify signal counter retort scoff mock
 highlight underscore assure concur agree speak quote continue conclude begin recount estimate forecast cite
 chant shout yell scream exclaim cry whisper mutter muse wonder liken read sing interject
 denounce reject blame outline hint indicate mention reaffirm affirm applaud lambaste rebuke voice reassure propose
-trumpet proclaim brag crow
+trumpet proclaim brag crow echo opine chime plead reason fume gush rant marvel summarize summarise
 """.split())
 NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post", "tweet", "message", "speech"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")

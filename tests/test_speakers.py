@@ -36,6 +36,9 @@ GENDERS = ('Foreign Minister Anna Berg met Commerce Secretary Howard Lutnick on 
            '"We expect a deal," she told reporters.')
 
 CASES = [
+    # a reporting verb outside the common ones ("echoed") is still the cue: not the person named before
+    ("Majority Leader Tom Vale urged patience. \u201cWe have to give the president some room,\u201d Sen. "
+     "Ann Roe echoed to reporters. \u201cIt has been three days.\u201d", "We have to", "Ann Roe"),
     # a short cue sentence right after the quote names its speaker
     (SHORT_CUES, "They want", "Ken Udo"),
     (SHORT_CUES, "Get ready", "Tom Hale"),
@@ -150,6 +153,17 @@ def test_a_former_holder_of_a_roster_title_is_not_the_current_one(roster):
     assert roster.by_title("former Secretary of State") is None
     speaker = speaker_of('"It was a mistake," a former secretary of state said.', roster, "It was")
     assert speaker != "Marco Rubio"
+
+
+def test_a_roster_title_is_the_articles_holder_of_that_office_in_another_term(roster):
+    blinken = ("US Secretary of State Antony Blinken arrived in Shanghai on Wednesday. Speaking to reporters, "
+               "the top US diplomat said he would raise \u201cvery real concerns on a range of issues.\u201d")
+    assert speaker_of(blinken, roster, "very real") == "Antony Blinken"
+    rubio = "Marco Rubio met Wang Yi on Friday. \u201cIt was constructive,\u201d the top US diplomat said."
+    assert speaker_of(rubio, roster, "It was") == "Marco Rubio"  # the roster's holder when no other is named
+    both = ("Antony Blinken handed over to Marco Rubio in January. \u201cWe will keep talking,\u201d "
+            "the secretary of state said.")
+    assert speaker_of(both, roster, "We will") == "Marco Rubio"  # the roster's holder named too: the holder
 
 
 @pytest.mark.parametrize("text,startswith,expected", CASES)
