@@ -160,12 +160,15 @@ def test_marked_targets_wrap_each_mention_and_leave_sentiment_unmarked(shipped):
     try:
         marked = shipped.segment(pair)
         plain = shipped.segment(pair, marked=False)
+        shipped.settings.mark_targets = False
+        unmarked_checkpoint = shipped.segment(pair)
+        shipped.settings.mark_targets = True
         toward_trump = shipped.segment(Pair(pair.text, "Donald Trump", pair.speaker, pair.context))
         china, trump = shipped.predict([pair, Pair(pair.text, "Donald Trump", pair.speaker, pair.context)])
     finally:
         shipped.settings.mark_targets = saved
     assert marked == "Joe Biden: « Beijing » cheated, and Trump knows it. [SEP] « Chinese officials » denied it."
-    assert plain == shipped.segment(pair)  # an unmarked checkpoint reads the plain text
+    assert plain == unmarked_checkpoint == "Joe Biden: Beijing cheated, and Trump knows it. [SEP] Chinese officials denied it."
     assert "« Trump »" in toward_trump and "Beijing »" not in toward_trump  # each target its own mentions
     assert china.sentiment == pytest.approx(trump.sentiment, abs=1e-6)  # one sentiment per quote
 
