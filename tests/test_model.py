@@ -130,8 +130,12 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
     from stance.bench.speed import workload
 
     pairs = workload(300)
-    same = [a.stance_label == b.stance_label for a, b in zip(load_model().predict(pairs), int8.predict(pairs))]
+    parallel = int8.predict(pairs, batch_size=16)  # many batches, run side by side by the workers
+    same = [a.stance_label == b.stance_label for a, b in zip(load_model().predict(pairs), parallel)]
     assert sum(same) / len(same) >= 0.95
+    int8._int8.workers, workers = 1, int8._int8.workers  # one batch after another: the same numbers
+    assert [p.stance for p in int8.predict(pairs, batch_size=16)] == [p.stance for p in parallel]
+    int8._int8.workers = workers
     with pytest.raises(ModelError, match="cannot go back"):
         int8.set_precision("fp32")
     with pytest.raises(ModelError, match="unknown precision 'fp16'"):
