@@ -281,9 +281,9 @@ class Canonicalizer(TitleMemory):
             if len(n.split()) >= 2 or self.known_full_name(n):
                 return self.person(n)
         hit = self._roster_entry(text, allow_pronoun_alias=not pronoun_position)
-        if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person"
-                                or self.roster.by_title(text) is hit):
-            if hit.type == "person" and self.roster.by_title(text) is hit:
+        by_title = hit is not None and hit.type == "person" and self.roster.by_title(text) is hit
+        if hit is not None and (self._alias_fits(hit.name, HONORIFICS.sub("", text)) or hit.type != "person" or by_title):
+            if by_title:
                 return Resolved(self.office_holder(hit), "person")
             return self.note_body(hit.name) if hit.type == "body" else Resolved(hit.name, hit.type)
         if person_names:

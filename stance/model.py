@@ -176,12 +176,18 @@ class StanceModel:
             text = f"{text} [SEP] {self._marked(context, pair.target) if mark else context}"
         return text
 
+    def _encoded(self, firsts: Sequence[str], seconds: Sequence[str]) -> dict[str, torch.Tensor]:
+        """The network's input for one batch of (target, segment) pairs (an int8 session's too: it
+        exists only for plain cross-encoders, `shared_layers` 0)."""
+        return encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length,
+                      shared_layers=self.settings.shared_layers)
+
+    def _run(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._int8(**batch) if self._int8 is not None else self.net(**batch)
+
     def forward(self, firsts: Sequence[str], seconds: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Raw stance and sentiment logits of one batch of (target, segment) pairs."""
-        if self._int8 is not None:
-            return self._int8(**encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length))
-        return self.net(**encode(self.tokenizer, firsts, seconds, max_length=self.settings.max_length,
-                                 shared_layers=self.settings.shared_layers))
+        return self._run(self._encoded(firsts, seconds))
 
     def logits(self, firsts: Sequence[str], seconds: Sequence[str], *,
                batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
@@ -191,24 +197,21 @@ class StanceModel:
         senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
         batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
 
-        def run(idx: list[int]) -> tuple[list[int], tuple[torch.Tensor, torch.Tensor]]:
+        def run(item: tuple[list[int], dict[str, torch.Tensor]]) -> tuple[list[int], tuple[torch.Tensor, torch.Tensor]]:
             with torch.inference_mode():
-                return idx, self.forward([firsts[i] for i in idx], [seconds[i] for i in idx])
+                return item[0], self._run(item[1])
 
         was_training = self.net.training
         self.net.eval()
+        # Tokenised in this thread (the tokenizer's settings are set per call, so it is not shared
+        # across threads); `pool.map` draws the batches here and only the int8 calls run in workers.
+        encoded = ((idx, self._encoded([firsts[i] for i in idx], [seconds[i] for i in idx])) for idx in batches)
         workers = getattr(self._int8, "workers", 1)
         if workers > 1 and len(batches) > 1:  # int8: batches side by side, a core each (stance.quantized)
-            def encoded(idx: list[int]) -> tuple[list[int], dict[str, torch.Tensor]]:
-                return idx, encode(self.tokenizer, [firsts[i] for i in idx], [seconds[i] for i in idx],
-                                   max_length=self.settings.max_length)
-
-            # The tokenizer is not shared across threads (its settings are set per call): `pool.map`
-            # draws the encoded batches in this thread; only the ONNX Runtime calls run in the workers.
             with ThreadPoolExecutor(workers) as pool:
-                done = list(pool.map(lambda item: (item[0], self._int8(**item[1])), map(encoded, batches)))
+                done = list(pool.map(run, encoded))
         else:
-            done = map(run, batches)
+            done = map(run, encoded)
         for idx, (s, t) in done:
             stance[idx], senti[idx] = s.float(), t.float()
         self.net.train(was_training)

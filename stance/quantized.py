@@ -81,7 +81,7 @@ class OnnxInt8:
         # pairs, one run: 350 pairs/s with two one-thread workers against 300 with one two-thread run).
         self.workers = max(1, threads or torch.get_num_threads())
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1 if self.workers > 1 else self.workers
+        options.intra_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.path = path
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

@@ -36,8 +36,7 @@ import sys
 import time
 
 from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
-from ..model import (PRECISIONS, Pair, StanceModel, best_precision, cpu_has_int8_dot, cpu_has_native_bf16, load_model,
-                     read_settings)
+from ..model import PRECISIONS, Pair, StanceModel, cpu_has_int8_dot, cpu_has_native_bf16, load_model
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
@@ -127,7 +126,7 @@ def whole(n_pairs: int, model: str | None) -> list[dict]:
 
     if cpu_has_int8_dot() and available():  # int8 beside the others where the CPU has int8 dot products
         runs["stance classify --precision int8"] = [*stance, "--precision", "int8"]
-    if best_precision(read_settings(model))[0] == "int8" or "stance classify --precision int8" in runs:
+    if "stance classify --precision int8" in runs:  # also whenever the default is int8 (it needs the same)
         load_model(model, precision="int8")
     out = []
     for name, cmd in runs.items():
