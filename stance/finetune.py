@@ -29,28 +29,59 @@ class Sequences:
     sentiment: torch.Tensor
 
 
+# With `pair_sentiment`, a quote's sentiment label outside training is read from its pair with
+# this target: the one every quote of `stance score` is scored toward (unmarked, as topics are).
+SENTIMENT_TARGET = "tariffs"
+
+
 def to_sequences(model: StanceModel, examples: Sequence[Example], *, rng: random.Random | None = None,
                  drop_speaker: float = 0.0, drop_context: float = 0.0) -> Sequences:
     """One sequence per stance label (target, quote) and per sentiment label ("", quote).
 
     With `rng`, the speaker and the context are each left out at the given rates (input dropout);
-    without, the checkpoint's settings decide, as in `predict`.
+    without, the checkpoint's settings decide, as in `predict`. With the checkpoint's
+    `pair_sentiment`, a sentiment label without a target is read from a (target, quote) pair
+    instead: in training (`rng`) it rides on a stance pair of the same quote drawn at random (one
+    sequence, both labels), else, and when the quote has none, on its pair with SENTIMENT_TARGET.
     """
+    pair_mode = model.settings.pair_sentiment
+    siblings: dict[tuple, list[int]] = {}
+    if pair_mode and rng is not None:
+        for i, ex in enumerate(examples):
+            if ex.stance is not None:
+                siblings.setdefault((ex.text, ex.speaker, ex.context), []).append(i)
+    riding: dict[int, str] = {}  # stance example index -> the sentiment label it also carries
+    alone: set[int] = set()  # sentiment examples without a free stance pair of their quote
+    for j, ex in enumerate(examples):
+        if ex.sentiment is None or ex.target or not pair_mode:
+            continue
+        free = [i for i in siblings.get((ex.text, ex.speaker, ex.context), []) if i not in riding]
+        if free:
+            riding[rng.choice(free)] = ex.sentiment  # type: ignore[union-attr]
+        else:
+            alone.add(j)
     firsts, seconds, stance, senti = [], [], [], []
-    for ex in examples:
+
+    def add(first: str, ex: Example, stance_label: str | None, sentiment_label: str | None,
+            marked: str | None = None) -> None:
+        """One sequence: `first` as the target block, the quote with `marked` (default `first`) marked."""
         speaker = None if rng and rng.random() < drop_speaker else ex.speaker
         with_context = (rng.random() >= drop_context) if rng else None
-        segment = model.segment(Pair(ex.text, ex.target, speaker, ex.context), with_context=with_context)
+        firsts.append(" ".join(first[:200].split()))
+        seconds.append(model.segment(Pair(ex.text, first if marked is None else marked, speaker, ex.context),
+                                     with_context=with_context))
+        stance.append(IGNORE if stance_label is None else STANCE_LABELS.index(stance_label))
+        senti.append(IGNORE if sentiment_label is None else SENTIMENT_LABELS.index(sentiment_label))
+
+    for i, ex in enumerate(examples):
         if ex.stance is not None:
-            firsts.append(" ".join(ex.target[:200].split()))
-            seconds.append(segment)
-            stance.append(STANCE_LABELS.index(ex.stance))
-            senti.append(IGNORE)
-        if ex.sentiment is not None:
-            firsts.append("")
-            seconds.append(segment)
-            stance.append(IGNORE)
-            senti.append(SENTIMENT_LABELS.index(ex.sentiment))
+            add(ex.target, ex, ex.stance, riding.get(i))
+        if ex.sentiment is None:
+            continue
+        if not pair_mode:  # ("", quote), the example's target (a NewsMTSC mention) marked
+            add("", ex, None, ex.sentiment, marked=ex.target)
+        elif ex.target or i in alone:
+            add(ex.target or SENTIMENT_TARGET, ex, None, ex.sentiment)
     return Sequences(firsts, seconds, torch.tensor(stance, dtype=torch.long), torch.tensor(senti, dtype=torch.long))
 
 
@@ -94,7 +125,8 @@ def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_s
     rng = random.Random(seed)
     params = freeze_except(model)
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    per_epoch = math.ceil(sum((e.stance is not None) + (e.sentiment is not None) for e in examples) / batch_size)
+    seqs = to_sequences(model, examples, rng=rng, drop_speaker=drop_speaker, drop_context=drop_context)
+    per_epoch = math.ceil(len(seqs.firsts) / batch_size)  # fewer with pair_sentiment (labels share sequences)
     total = min(per_epoch * epochs, max_steps or per_epoch * epochs)
     warm = max(1, int(total * warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -102,7 +134,8 @@ def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_s
     model.net.train()
     losses: list[float] = []
     for epoch in range(epochs):
-        seqs = to_sequences(model, examples, rng=rng, drop_speaker=drop_speaker, drop_context=drop_context)
+        if epoch:
+            seqs = to_sequences(model, examples, rng=rng, drop_speaker=drop_speaker, drop_context=drop_context)
         for idx in length_batches(seqs, batch_size, rng):
             if len(losses) >= total:
                 break

@@ -4,7 +4,9 @@ Input design. A (quote, target) pair is one sequence: `[CLS] target [SEP] speake
 (the speaker prefix and the paragraph context are switchable in the checkpoint's settings; the
 benchmark in `stance.bench.models` measures what they add). Stance is per pair. Sentiment is per
 quote: it is read from the same quote with an empty target (`[CLS] [SEP] speaker: quote [SEP]`),
-computed once per distinct quote, so every pair of a quote carries the same sentiment.
+computed once per distinct quote, so every pair of a quote carries the same sentiment; or, in a
+checkpoint trained with `pair_sentiment`, from the pairs' own pass (the mean over the quote's pairs),
+which saves the second pass.
 
 A checkpoint is a folder with `model.json` (settings, temperatures, version) and
 `weights.safetensors` (fp16, only the parts that were fine-tuned); everything else comes from the
@@ -91,6 +93,11 @@ class Settings:
     # in-domain tariff quotes without a tariff word lost most of their directions). Names the
     # configuration does not hold (a benchmark's topic) are marked as written either way.
     mark_topics: bool = True
+    # Sentiment read from the stance pass of each (target, quote) pair, the quote's sentiment the mean
+    # over its pairs, instead of a second pass with an empty target per quote: trained so (each quote's
+    # sentiment label rides on one of its stance pairs, stance.finetune.to_sequences), a `classify`
+    # row costs one pass instead of two.
+    pair_sentiment: bool = False
     trained: tuple[str, ...] = ("pooler", "stance_head", "sentiment_head")  # parameter prefixes stored
     stance_temperature: float = 1.0
     sentiment_temperature: float = 1.0
@@ -220,17 +227,25 @@ class StanceModel:
     def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64, sentiment: bool = True) -> list[Prediction]:
         """Calibrated stance per pair and sentiment per distinct quote (same order as `pairs`).
         `sentiment=False` skips the sentiment pass (one per distinct quote, about a sixth of the
-        work at five targets a quote); each prediction's `sentiment` is then empty."""
+        work at five targets a quote; none with `pair_sentiment`, whose sentiment is the mean over the
+        quote's pairs of this call); each prediction's `sentiment` is then empty."""
         if not pairs:
             return []
         segments = [self.segment(p) for p in pairs]
         plain = [self.segment(p, marked=False) for p in pairs] if self.settings.mark_targets else segments
+        from_pairs = self.settings.pair_sentiment
         quotes = list(dict.fromkeys(plain)) if sentiment else []
-        firsts = [_clean_target(p.target) for p in pairs] + [""] * len(quotes)
-        stance_logits, senti_logits = self.logits(firsts, segments + quotes, batch_size=batch_size)
+        firsts = [_clean_target(p.target) for p in pairs] + ([] if from_pairs else [""] * len(quotes))
+        stance_logits, senti_logits = self.logits(firsts, segments + ([] if from_pairs else quotes),
+                                                  batch_size=batch_size)
         stance = torch.softmax(stance_logits[: len(pairs)] / self.settings.stance_temperature, dim=-1)
-        senti = torch.softmax(senti_logits[len(pairs):] / self.settings.sentiment_temperature, dim=-1)
+        senti = torch.softmax(senti_logits[0 if from_pairs else len(pairs):] / self.settings.sentiment_temperature,
+                              dim=-1)
         row = {q: i for i, q in enumerate(quotes)}
+        if from_pairs and quotes:  # the mean over each quote's pairs, one row per quote as below
+            index = torch.tensor([row[seg] for seg in plain])
+            senti = torch.zeros(len(quotes), senti.shape[1]).index_add_(0, index, senti) / \
+                torch.bincount(index, minlength=len(quotes)).unsqueeze(1)
         return [
             Prediction(stance=dict(zip(STANCE_LABELS, stance[i].tolist())),
                        sentiment=dict(zip(SENTIMENT_LABELS, senti[row[seg]].tolist())) if sentiment else {})

@@ -268,7 +268,8 @@ def model_settings(cfg: dict[str, Any]) -> Settings:
     m = cfg["model"]
     return Settings(max_length=m["max_length"], use_speaker=m["use_speaker"], use_context=m["use_context"],
                     shared_layers=m["shared_layers"], trained=tuple(m["trained"]),
-                    mark_targets=bool(m.get("mark_targets", False)), mark_topics=bool(m.get("mark_topics", True)))
+                    mark_targets=bool(m.get("mark_targets", False)), mark_topics=bool(m.get("mark_topics", True)),
+                    pair_sentiment=bool(m.get("pair_sentiment", False)))
 
 
 def progress_logger(log: Callable[[str], None], every: int = 50) -> Callable[[dict], None]:

@@ -193,3 +193,38 @@ def test_mark_topics_off_leaves_configured_topics_unmarked_and_actors_marked(shi
     assert "« Beijing »" in china and "« tariffs »" not in china
     assert benchmark_topic == "« Atheism » is a belief too."  # a name the configuration lacks: as written
     assert "« tariffs »" in tariffs_marked and "« duties »" in tariffs_marked
+
+
+def test_pair_sentiment_reads_sentiment_from_the_stance_pass(monkeypatch):
+    from stance.finetune import SENTIMENT_TARGET, to_sequences
+
+    model = new_model(Settings(max_length=48, pair_sentiment=True), seed=3)
+    quote = "These tariffs are a tax on American families and they must go."
+    examples = [Example(quote, "tariffs", stance="against", speaker="Jane Doe"),
+                Example(quote, "China", stance="none", speaker="Jane Doe"),
+                Example(quote, "", sentiment="negative", speaker="Jane Doe"),
+                Example("We welcome the deal.", "", sentiment="positive")]
+    import random
+
+    trained = to_sequences(model, examples, rng=random.Random(0))
+    assert len(trained.firsts) == 3  # the quote's sentiment rides on one of its two stance pairs
+    both = [i for i in range(3) if trained.stance[i] >= 0 and trained.sentiment[i] >= 0]
+    assert len(both) == 1 and trained.firsts[both[0]] in ("tariffs", "China")
+    assert trained.firsts[2] == SENTIMENT_TARGET  # no stance pair of its own: read with the sentiment target
+    measured = to_sequences(model, examples)  # outside training every label has its own sequence
+    assert len(measured.firsts) == 4 and measured.firsts[2] == SENTIMENT_TARGET
+
+    calls = []
+    real = model.logits
+    monkeypatch.setattr(model, "logits", lambda f, s, **kw: calls.append(len(f)) or real(f, s, **kw))
+    pairs = [Pair(quote, "tariffs", "Jane Doe"), Pair(quote, "China", "Jane Doe"), Pair("We welcome the deal.", "EU")]
+    preds = model.predict(pairs)
+    assert calls == [3]  # one pass per pair, no second pass per quote
+    _, senti = real(["tariffs", "China"], [model.segment(p) for p in pairs[:2]])
+    mean = torch.softmax(senti / model.settings.sentiment_temperature, -1).mean(0)
+    assert preds[0].sentiment == preds[1].sentiment  # one sentiment per quote: the mean of its pairs
+    assert list(preds[0].sentiment.values()) == pytest.approx(mean.tolist(), abs=1e-5)
+    model.settings.pair_sentiment = False
+    calls.clear()
+    model.predict(pairs)
+    assert calls == [5]  # without it: the pairs and one empty-target pass per distinct quote
