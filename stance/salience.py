@@ -9,6 +9,7 @@ from the roster, honorifics and gendered titles: `gender_of_words`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -63,6 +64,9 @@ class Salience:
 
     mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
+    # The roster's gender of a canonical person (a roster person reached by an alias or a surname
+    # never passes through `genders`: "Trump announced ... She added" is not Donald Trump)
+    roster_gender: Callable[[str], str | None] | None = None
     countries: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical country) in reading order
 
     def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
@@ -87,12 +91,16 @@ class Salience:
         wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)
         for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
             cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok
-                     and (wrong is None or self.genders.get(m.who.name) != wrong)]
+                     and (wrong is None or self.gender(m.who.name) != wrong)]
             if not cands:
                 continue
             subjects = [m for m in cands if m.subject]
             return (subjects[-1] if subjects else cands[-1]).who
         return None
+
+    def gender(self, name: str) -> str | None:
+        """"female" / "male" when the article (honorific, title) or the roster says so."""
+        return self.genders.get(name) or (self.roster_gender(name) if self.roster_gender else None)
 
     def pair(self, mention: str, pos: int) -> Resolved | None:
         """The two parties a pair phrase stands for ("both sides", "the two leaders", "both countries"):

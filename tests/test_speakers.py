@@ -182,6 +182,18 @@ def test_sentence_initial_he_is_a_pronoun_even_with_he_lifeng_in_the_roster(rost
     assert speaker_of(text, roster, "is preparing") == "Pete Hegseth"
 
 
+def test_she_never_finds_a_roster_man_reached_by_his_surname(roster):
+    # Trump reaches the article as "Trump" (a roster alias), so the article never notes his gender;
+    # the roster does: "she" here is the trade secretary, or nobody, never him
+    text = ('Trade Secretary Ana Ruiz spoke after the announcement.\n\n'
+            'Trump announced a 10 percent baseline tariff on all imports on Wednesday.\n\n'
+            'She added that she would meet officials from Washington "within the next few days to talk".')
+    assert speaker_of(text, roster, "within the next") != "Donald Trump"
+    alone = ('Trump announced a 10 percent baseline tariff on all imports on Wednesday.\n\n'
+             'She added that she would meet officials from Washington "within the next few days to talk".')
+    assert all(q.speaker != "Donald Trump" for q in quotes_of(alone, roster))
+
+
 def test_name_in_quote_marks_is_not_speech(roster):
     qs = quotes_of('The so-called "Liberation Day" tariffs took effect on Wednesday.', roster)
     assert len(qs) == 1 and qs[0].speaker is None and qs[0].kind == "term"
