@@ -151,6 +151,7 @@ def build_base_data(cfg: dict[str, Any]) -> Data:
     vast = subsample(load_vast("train", root=root, dev_percent=d["vast"]["dev_percent"]), d["vast"]["limit"], seed=seed)
     train = (vast + target_swaps(vast, d["vast"]["swaps"], seed=seed)
              + subsample(load_semeval("train", root=root), d["semeval"]["limit"], seed=seed)
+             * d["semeval"].get("repeat", 1)
              + subsample(load_newsmtsc("train", root=root), d["newsmtsc"]["limit"], seed=seed)
              + subsample(load_newsmtsc("train", root=root, as_stance=True), d["newsmtsc"]["stance_limit"], seed=seed))
     dev = (subsample(load_vast("dev", root=root, dev_percent=d["vast"]["dev_percent"]), d["vast"]["dev_limit"], seed=seed)
