@@ -100,6 +100,7 @@ class Canonicalizer(TitleMemory):
     affiliation: dict[str, str] = field(default_factory=dict)  # spokesperson -> the body the article says they speak for
     home: str | None = None  # the article's country ("Chinese"), for "the commerce ministry" (BodyNames.home)
     genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
+    headline_names: set[str] = field(default_factory=set)  # PERSON names read in title-case headlines
     people: list[str] = field(default_factory=list)  # persons named in this article so far, latest last
     described: dict[str, str] = field(default_factory=dict)  # apposed description's head noun -> the person
 
@@ -158,6 +159,12 @@ class Canonicalizer(TitleMemory):
         if gender is not None:
             self.genders.setdefault(person, gender)
 
+    def note_headline_name(self, name: str) -> None:
+        """A PERSON name read in a title-case headline: it does not complete surnames (`learn_person`),
+        since there every word is capitalised and the recogniser takes a verb for part of a name
+        ("Speaker Johnson Squirms When Asked ..." is not "Johnson Squirms")."""
+        self.headline_names.add(HONORIFICS.sub("", _clean_name(name)))
+
     def learn_person(self, name: str) -> str:
         """Remember a PERSON name seen in the article; returns its canonical form."""
         name = _clean_name(name)
@@ -167,7 +174,7 @@ class Canonicalizer(TitleMemory):
             canonical = hit.name
         else:
             canonical = bare
-        if len(canonical.split()) >= 2:
+        if len(canonical.split()) >= 2 and not (canonical == bare and bare in self.headline_names):
             for key in surname_keys(bare):
                 if key not in self.full_names or key in self.guessed:  # a named person beats a guess
                     self.full_names[key] = canonical

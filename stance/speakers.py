@@ -81,6 +81,16 @@ def inside(tok: Any, base: int, ranges: Ranges) -> bool:
     return ranges.covers(base + tok.idx)
 
 
+HEADLINE_SMALL = frozenset("a an and as at but by for from in into of on or over the to up vs with".split())
+
+
+def title_case(sent: Any) -> bool:
+    """A headline written in title case: at least four words, every word but the small ones
+    capitalised ("Speaker Johnson Squirms When Asked About Trump Tariffs")."""
+    words = [t.text for t in sent if t.is_alpha]
+    return len(words) >= 4 and all(w[:1].isupper() for w in words if w.lower() not in HEADLINE_SMALL)
+
+
 def is_cue(tok: Any) -> bool:
     if tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX"):
         return True
@@ -245,7 +255,10 @@ class Attributor:
         """Record the people and bodies a sentence mentions (outside quotes) and resolve its pronoun subject."""
         self.sentence_no += 1
         self.sentence_at[base + sent.start_char] = self.sentence_no
+        headline = title_case(sent)
         for ent in self.ents(sent.doc, sent.start, sent.end):
+            if headline and ent.label_ == "PERSON":
+                self.canon.note_headline_name(ent.text)
             if ent.end > sent.end:
                 continue
             if inside(ent[0], base, ranges):
@@ -282,7 +295,8 @@ class Attributor:
                                            self.canon.body_names.countries_in(sent.text)
                                            if not ranges.covers(base + sent.start_char + i))
         self._read_subject_phrases(sent, base, ranges)
-        self._learn_name_chains(sent, base, ranges)
+        if not headline:  # a title-case headline capitalises every word: its runs are not names
+            self._learn_name_chains(sent, base, ranges)
         for tok in sent:
             if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not inside(tok, base, ranges) \
                     and not (tok.text == "He" and tok.i > sent.start and self.canon.roster.match("He")):

@@ -194,6 +194,16 @@ def test_she_never_finds_a_roster_man_reached_by_his_surname(roster):
     assert all(q.speaker != "Donald Trump" for q in quotes_of(alone, roster))
 
 
+@pytest.mark.parametrize("headline", ["Governor Alvarez Squirms When Asked About Steel Tariffs Raising Prices",
+                                      "Senator Okafor Fumes Over New Steel Tariffs As Prices Climb"])
+def test_a_title_case_headline_does_not_make_a_verb_part_of_a_name(headline, roster):
+    surname = headline.split()[1]  # the recogniser reads "Alvarez Squirms" as one name in the headline
+    text = (f"{headline}\n\n"
+            f'"We will have to see how the duties work out for our factories," {surname} said on Tuesday.\n\n'
+            f'{surname} added that the state "will not stand by" if prices keep rising.')
+    assert [q.speaker for q in quotes_of(text, roster)] == [surname, surname]
+
+
 def test_name_in_quote_marks_is_not_speech(roster):
     qs = quotes_of('The so-called "Liberation Day" tariffs took effect on Wednesday.', roster)
     assert len(qs) == 1 and qs[0].speaker is None and qs[0].kind == "term"
