@@ -99,6 +99,14 @@ def is_cue(tok: Any) -> bool:
     return tok.lemma_.lower() in NOUN_CUES and tok.pos_ == "NOUN"
 
 
+MODALS = frozenset("will would shall should can could may might must".split())
+
+
+def _unrealised(cue: Any) -> bool:
+    """A cue verb with a modal or an infinitive 'to' ("would respond", "vowed to answer")."""
+    return any(c.dep_ == "aux" and (c.lower_ in MODALS or c.lower_ in ("'ll", "’ll", "to")) for c in cue.children)
+
+
 def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
     """The token naming who speaks through `cue`: its subject, an agent, or the object of 'according to'."""
     if cue.lower_ == "according":
@@ -366,10 +374,10 @@ class Attributor:
         cue = None
         if qtoks:
             head = min(qtoks, key=lambda t: len(list(t.ancestors)))
-            for anc in head.ancestors:
-                if anc in cues:
-                    cue = anc
-                    break
+            above = [anc for anc in head.ancestors if anc in cues]
+            # "Juncker says the bloc will respond by treating '...'": a cue verb in the future or the
+            # infinitive is an act reported, not the report; the cue above it speaks
+            cue = next((c for c in above if not _unrealised(c)), above[0] if above else None)
         if cue is None:
             def distance(t: Any) -> tuple[int, int]:
                 a = base + t.idx

@@ -166,6 +166,18 @@ def test_a_roster_title_is_the_articles_holder_of_that_office_in_another_term(ro
     assert speaker_of(both, roster, "We will") == "Marco Rubio"  # the roster's holder named too: the holder
 
 
+@pytest.mark.parametrize("text,startswith,expected", [
+    ('Commission chief Lena Varga says the bloc will respond to the import taxes by treating "them the way '
+     'they treat us" within the rules.', "them the way", "Lena Varga"),
+    ('"Protectionism leads nowhere," Chancellor Otto Brandt said, vowing that the EU would respond "firmly '
+     'and in proportion".', "firmly", "Otto Brandt"),
+])
+def test_a_verb_in_the_future_under_the_cue_is_not_the_cue(text, startswith, expected, roster):
+    # "respond" is a reporting verb, but "the bloc will respond" reports an act to come: the speaker
+    # is the subject of the cue above it
+    assert speaker_of(text, roster, startswith) == expected
+
+
 @pytest.mark.parametrize("text,startswith,expected", CASES)
 def test_attribution(text, startswith, expected, roster):
     assert speaker_of(text, roster, startswith) == expected
