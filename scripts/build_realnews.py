@@ -33,6 +33,7 @@ RAW = REPO / "annotations" / "realnews" / "raw"
 OUT = REPO / "annotations" / "realnews" / "quotes.jsonl"
 BLOCKED = REPO.parent / "shared" / "tools" / "blocked.py"
 SECOND = REPO / "annotations" / "realnews" / "second"
+AUDIT = REPO / "annotations" / "realnews" / "audit" / "retaliation_convention.jsonl"
 KEYS = ("id", "split", "url", "outlet", "date", "title", "article", "paragraph_index", "paragraph", "text", "speech",
         "speaker", "speaker_type", "speaker_mention", "targets", "sentiment", "annotator", "notes", "first_labels")
 
@@ -57,6 +58,23 @@ def adjudicate(records: list[dict]) -> int:
             first.setdefault(rule["field"], rec["targets"][rule["field"]])
             rec["targets"][rule["field"]] = rule["label"]
     return applied
+
+
+def apply_audit(records: list[dict]) -> int:
+    """The tariff labels of the retaliation-convention relabel (audit/README.md), applied after the
+    adjudications: its `before` is the adjudicated label, its `after` the label kept (the audit file,
+    not `first_labels`, keeps the label before)."""
+    if not AUDIT.is_file():
+        return 0
+    by_id = {r["id"]: r for r in records}
+    changed = 0
+    for line in AUDIT.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line) if line.strip() else {}
+        rec = by_id.get(item.get("id")) if item.get("set") == "realnews" else None
+        if rec is not None and item["after"] != rec["targets"].get("tariffs"):
+            rec["targets"]["tariffs"] = item["after"]
+            changed += 1
+    return changed
 
 
 def problems(rec: dict) -> list[str]:
@@ -155,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         r["id"] = stable_id("realnews", r["url"], r["paragraph_index"], r["text"])
         r["split"] = split[r["article"]]
     print(f"{adjudicate(kept)} adjudicated labels applied", file=sys.stderr)
+    print(f"{apply_audit(kept)} tariff labels of the retaliation relabel applied", file=sys.stderr)
     out = [{k: r.get(k) for k in KEYS} for r in kept]
     counts = Counter((r["split"], r["speech"]) for r in out)
     arts = Counter(split.values())
