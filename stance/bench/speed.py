@@ -10,7 +10,8 @@ pipeline's process (the `pipeline` method below, its load included), on the same
 default is int8, its one-time ONNX export (per model version and machine) is done before timing.
 
 The workload is realistic scoring: distinct news sentences (NewsMTSC, unmarked) as quotes, each
-scored toward five targets, so 10,000 pairs are 2,000 quotes (plus one sentiment pass per quote).
+scored toward five targets, so 10,000 pairs are 2,000 quotes (plus one sentiment pass per quote, none
+with a model that reads sentiment from the pairs, `pair_sentiment`).
 Each method runs in its own process, so its peak RSS is its own:
 - `pipeline`: the naive baseline, a transformers text-classification pipeline over the same
   weights (stance head, and sentiment head once per quote), called one input at a time;
@@ -102,8 +103,10 @@ def measure(method: str, n_pairs: int, model_path: str | None) -> dict:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "labels": labels}
 
 
-def whole(n_pairs: int, model: str | None) -> list[dict]:
-    """Wall-clock seconds of whole processes over the same `n_pairs` rows (see the module docstring)."""
+def whole(n_pairs: int, model: str | None, previous: str | None = None) -> list[dict]:
+    """Wall-clock seconds of whole processes over the same `n_pairs` rows (see the module docstring);
+    `previous`: a second model folder, whose default `stance classify` runs beside (a model against
+    the one it would replace)."""
     import tempfile
     from pathlib import Path
 
@@ -111,12 +114,15 @@ def whole(n_pairs: int, model: str | None) -> list[dict]:
     rows = folder / "rows.jsonl"
     rows.write_text("".join(json.dumps({"text": p.text, "target": p.target, "speaker": p.speaker}) + "\n"
                             for p in workload(n_pairs)), encoding="utf-8")
-    stance = [sys.executable, "-c", "from stance.cli import main; main()", "classify", str(rows), "-o",
-              str(folder / "out.jsonl"), "--no-progress", *(["--model", model] if model else [])]
+    classify = [sys.executable, "-c", "from stance.cli import main; main()", "classify", str(rows), "-o",
+                str(folder / "out.jsonl"), "--no-progress"]
+    stance = [*classify, *(["--model", model] if model else [])]
     runs = {"pipeline (one pair at a time)": [sys.executable, "-m", "stance.bench.speed", "--one", "pipeline",
                                               "--pairs", str(n_pairs), *(["--model", model] if model else [])],
             "stance classify (default)": stance,
             "stance classify --precision fp32": [*stance, "--precision", "fp32"]}
+    if previous:
+        runs["stance classify (default), previous model"] = [*classify, "--model", previous]
     if cpu_has_native_bf16():  # the previous default on such CPUs, beside the others
         runs["stance classify --precision bf16"] = [*stance, "--precision", "bf16"]
     # int8 scoring exports the model to ONNX once per model version (stance.quantized, about 7 s, the
@@ -180,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pairs", type=int, default=10000)
     ap.add_argument("--baseline-pairs", type=int, default=2000, help="pairs for the (slow) pipeline baseline")
     ap.add_argument("--model", default=None)
+    ap.add_argument("--previous", default=None, help="with --whole: also time the default classify of this model folder")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)  # internal: measure one method and print JSON
     ap.add_argument("--whole", action="store_true", help="time whole processes (stance classify vs the pipeline)")
@@ -190,9 +197,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{r['run']:40} {r['seconds']:>6} s")
         return
     if args.whole:
-        print(f"{'run':34} {'pairs':>6} {'seconds':>8} {'pairs/s':>8} {'speed-up':>8}")
-        for r in whole(args.pairs, args.model):
-            print(f"{r['run']:34} {r['pairs']:>6} {r['seconds']:>8} {r['pairs_per_s']:>8} {r['speed_up']:>7}x  {r['note']}")
+        print(f"{'run':42} {'pairs':>6} {'seconds':>8} {'pairs/s':>8} {'speed-up':>8}")
+        for r in whole(args.pairs, args.model, args.previous):
+            print(f"{r['run']:42} {r['pairs']:>6} {r['seconds']:>8} {r['pairs_per_s']:>8} {r['speed_up']:>7}x  {r['note']}")
         return
     if args.one:
         print(json.dumps(measure(args.one, args.pairs, args.model)))
