@@ -45,6 +45,7 @@ AUTO = "auto"  # the command line's default: the fastest precision that keeps th
 DEFAULT_RELEVANCE: dict[str, float | None] = {"named": None, "referred": None, "always": None, "extra": None,
                                               "context": 0.8, "article": 0.95,
                                               "invoked": 1.01}  # 1.01: never a direction
+TOPIC_ROUTE = "topic"  # the relevance-threshold key of topics (tariffs), whatever their route
 WEIGHTS_FILE = "weights.safetensors"
 SETTINGS_FILE = "model.json"
 
@@ -136,10 +137,12 @@ class StanceModel:
 
     def relevance_threshold(self, via: str, *, topic: bool = False) -> float | None:
         """The P(favor) + P(against) a direction needs on this route (None: the most probable label).
-        A topic (tariffs) is what the quote is about, not an actor it may not reach: never gated."""
-        if topic:
-            return None
+        A topic (tariffs) is what the quote is about, not an actor it may not reach: it has one
+        threshold of its own, whatever the route, chosen on dev for its macro-F1 (`stance.negatives`;
+        None, the most probable label, for a model without one)."""
         own = {**self.settings.relevance_thresholds, **self.settings.precision_thresholds.get(self.precision, {})}
+        if topic:
+            return own.get(TOPIC_ROUTE)
         return own[via] if via in own else DEFAULT_RELEVANCE.get(via)
 
     @property

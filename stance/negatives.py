@@ -5,7 +5,9 @@ labelled quote with actors it does not address (other actors of its article firs
 people and countries), labelled `none`, and pairs VAST comments with the topic of another
 comment (`none`). After training, `choose_thresholds` picks per route (`stance.routes`) the
 relevance P(favor) + P(against) a direction needs, on the dev split, by F0.5 of the directional
-labels (a wrong direction in the matrix costs more than a missed one). On the routes where the
+labels (a wrong direction in the matrix costs more than a missed one); topics (tariffs), which a
+quote is about rather than an actor it may not reach, get one threshold by macro-F1 of their dev
+labels (TOPIC_GRID; below 0.5 it gives a direction where P(none) is the largest but below 1 - t). On the routes where the
 quote itself does not reach the target (context, article) a direction must be trustworthy: the
 lowest threshold whose dev directions are at least MIN_PRECISION right (at least MIN_DIRECTIONS of
 them) and give at most MAX_FALSE_STANCE of the route's gold-`none` pairs a direction; when none
@@ -21,12 +23,15 @@ from pathlib import Path
 
 from .annotations import LabeledQuote
 from .corpora import Example, from_labeled
-from .model import Pair, StanceModel
+from .bench import macro_f1
+from .config import STANCE_LABELS
+from .model import TOPIC_ROUTE, Pair, StanceModel
 from .routes import ADDRESSED, invoked_only, names
 from .scoring import directed
 from .targets import TargetConfig
 
 THRESHOLD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # None = the most probable label
+TOPIC_GRID = (None, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)  # topics: by macro-F1, ties to None
 BETA = 0.5  # F-beta of directional labels: precision weighs twice recall
 MIN_ITEMS = 20  # a route with fewer dev pairs keeps the default threshold
 MAX_FALSE_STANCE = 0.05  # share of a route's gold-none dev pairs a threshold may give a direction
@@ -109,7 +114,7 @@ def is_topic_label(config: TargetConfig, target: str) -> bool:
 def dev_route(config: TargetConfig, ex: Example) -> str:
     """The route of a labelled dev pair, from its own text and context (no article at hand)."""
     if is_topic_label(config, ex.target):
-        return "topic"  # never gated (StanceModel.relevance_threshold)
+        return TOPIC_ROUTE  # one threshold for topics, by macro-F1 (choose_thresholds)
     if names(config, ex.target, ex.text):
         return "invoked" if invoked_only(config, ex.target, ex.text) else "named"
     if ex.context and names(config, ex.target, ex.context):
@@ -153,7 +158,15 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
         by_route[dev_route(config, e)].append((e.stance, p.stance))
     report: dict[str, dict] = {}
     chosen: dict[str, float | None] = {}
-    by_route.pop("topic", None)
+    topics = by_route.pop("topic", [])
+    if len(topics) >= MIN_ITEMS:
+        gold = [g for g, _ in topics]
+        labels = {t: [directed(probs, t) for _, probs in topics] for t in TOPIC_GRID}
+        f1 = {t: round(100 * macro_f1(gold, labels[t], STANCE_LABELS), 2) for t in TOPIC_GRID}
+        chosen[TOPIC_ROUTE] = max(TOPIC_GRID, key=lambda t: (f1[t], t is None))
+        report[TOPIC_ROUTE] = {"n": len(topics), "directional": sum(g != "none" for g in gold),
+                               "threshold": chosen[TOPIC_ROUTE], "macro_f1": f1[chosen[TOPIC_ROUTE]],
+                               "macro_f1_argmax": f1[None]}
     for route, rows in sorted(by_route.items()):
         gold = [g for g, _ in rows]
         if len(rows) < MIN_ITEMS or not any(g != "none" for g in gold):

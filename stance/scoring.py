@@ -42,7 +42,7 @@ class _Item:
     targets: tuple[str, ...]
     pair: Pair | None  # text/speaker/context shared by all its targets; None: not speech
     via: tuple[str, ...] = ()  # the route of each target (stance.routes)
-    topic: tuple[bool, ...] = ()  # whether each target is a topic (tariffs), which is never gated
+    topic: tuple[bool, ...] = ()  # whether each target is a topic (tariffs): gated by its own threshold
 
 
 def labelled(probs: dict[str, float]) -> dict[str, Any]:

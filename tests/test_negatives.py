@@ -5,7 +5,7 @@ from __future__ import annotations
 from stance.annotations import LabeledQuote
 from stance.corpora import Example
 from stance.model import SHIPPED_MODEL, load_model
-from stance.negatives import THRESHOLD_GRID, choose_thresholds, f_beta, hard_negatives, target_swaps
+from stance.negatives import TOPIC_GRID, THRESHOLD_GRID, choose_thresholds, f_beta, hard_negatives, target_swaps
 from stance.targets import load_targets
 
 CONFIG = load_targets()
@@ -60,12 +60,23 @@ def test_thresholds_are_chosen_per_route_and_stored():
     for q in QUOTES * 10:
         dev += [Example(text=q.text, target=t, stance=lab, speaker=q.speaker, context=q.context) for t, lab in q.stance.items()]
     dev += hard_negatives(QUOTES * 10, CONFIG, per_quote=2, seed=3)
+    assert model.relevance_threshold("named", topic=True) is None  # no topic threshold: the most probable label
     report = choose_thresholds(model, dev, CONFIG)
-    assert "topic" not in report  # tariffs are never gated
     assert report["named"]["threshold"] in THRESHOLD_GRID
     assert model.settings.relevance_thresholds["named"] == report["named"]["threshold"]
     assert model.relevance_threshold("named") == report["named"]["threshold"]
-    assert model.relevance_threshold("named", topic=True) is None
+    # tariffs: one threshold whatever the route, the macro-F1-best of the grid on these dev labels
+    from stance.bench import macro_f1
+    from stance.model import Pair
+    from stance.scoring import directed
+
+    rows = [e for e in dev if e.target == "tariffs"]
+    probs = [p.stance for p in model.predict([Pair(e.text, e.target, e.speaker, e.context) for e in rows])]
+    f1 = {t: round(100 * macro_f1([e.stance for e in rows], [directed(p, t) for p in probs],
+                                  ("favor", "against", "none")), 2) for t in TOPIC_GRID}
+    topic = report["topic"]["threshold"]
+    assert f1[topic] == max(f1.values()) and report["topic"]["macro_f1"] == f1[topic]
+    assert model.relevance_threshold("named", topic=True) == topic == model.relevance_threshold("article", topic=True)
 
 
 def test_int8_thresholds_are_chosen_on_int8_predictions_and_used_only_in_int8(tmp_path, monkeypatch):
@@ -92,4 +103,5 @@ def test_int8_thresholds_are_chosen_on_int8_predictions_and_used_only_in_int8(tm
     fp32, int8 = load_model(folder), load_model(folder, precision="int8")
     assert fp32.relevance_threshold("named") == before.relevance_thresholds["named"]
     assert int8.relevance_threshold("named") == after.precision_thresholds["int8"]["named"]
-    assert int8.relevance_threshold("named", topic=True) is None
+    assert int8.relevance_threshold("named", topic=True) == after.precision_thresholds["int8"]["topic"]
+    assert fp32.relevance_threshold("named", topic=True) == before.relevance_thresholds.get("topic")
