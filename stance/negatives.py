@@ -216,11 +216,12 @@ def choose_int8_thresholds(path: Path, dev: Sequence[Example], config: TargetCon
 def main(argv: Sequence[str] | None = None) -> None:
     """Choose the relevance thresholds of a trained model again on its config's dev split and store
     them in its model.json (weights, temperatures and model_version unchanged); `--precision int8`
-    chooses its int8 thresholds (`precision_thresholds`) and leaves the fp32 ones."""
+    chooses its int8 thresholds (`precision_thresholds`) and leaves the fp32 ones; `--routes topic`
+    (say) stores the new choice for those routes only and keeps the others as they were."""
     import argparse
     import json
 
-    from .model import load_model, write_settings
+    from .model import load_model, read_settings, write_settings
     from .targets import load_targets
     from .training import build_base_data, load_config, parse_sets
 
@@ -229,7 +230,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--config", default=None, help="training config (default: as `stance train`)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--precision", default="fp32", choices=("fp32", "int8"), help="whose thresholds to choose")
+    ap.add_argument("--routes", default=None, help="comma-separated routes to store (default: all)")
     args = ap.parse_args(argv)
+    before = read_settings(args.model)
     dev = build_base_data(load_config(args.config, parse_sets(args.set))).indomain_dev
     if args.precision == "int8":
         report = choose_int8_thresholds(args.model, dev, load_targets())
@@ -238,6 +241,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         model.settings.relevance_thresholds = {}
         report = choose_thresholds(model, dev, load_targets())
         write_settings(args.model, model.settings)
+    if args.routes:
+        keep = set(args.routes.split(","))
+        settings = read_settings(args.model)
+
+        def merged(old: dict, new: dict) -> dict:
+            return {**{k: v for k, v in old.items() if k not in keep}, **{k: v for k, v in new.items() if k in keep}}
+
+        settings.relevance_thresholds = merged(before.relevance_thresholds, settings.relevance_thresholds)
+        settings.precision_thresholds = {p: merged(before.precision_thresholds.get(p, {}), t)
+                                         for p, t in settings.precision_thresholds.items()}
+        write_settings(args.model, settings)
+        report = {k: v for k, v in report.items() if k in keep}
     load_model(args.model)  # still loads: the version fingerprint does not cover the thresholds
     print(json.dumps(report, indent=2))
 
