@@ -48,11 +48,17 @@ def model_card(metrics: dict[str, Any], cfg: dict[str, Any], decision: dict[str,
                   "Named and referred targets: the threshold with the best F0.5 of directional labels. Context and",
                   "article targets (the quote does not reach them): the lowest threshold whose dev directions are",
                   "at least 80 % right and give at most 5 % of the gold-none pairs a direction; 1.01 = none does,",
-                  "so that route gets no direction.", "",
+                  "so that route gets no direction. Topics (tariffs), whatever their route: the threshold",
+                  "with the best macro-F1 of their dev labels.", "",
                   "A direction (favor / against) is given only when P(favor) + P(against) reaches the threshold",
                   "of the route by which the quote reaches the target (`none` = the most probable label).", ""]
         for route, r in metrics["relevance_thresholds"].items():
-            if "threshold" in r:
+            if "macro_f1" in r:  # topics (tariffs): one threshold by the macro-F1 of their dev labels
+                lines.append(f"- {route} (tariffs and other topics, whatever the route): "
+                             f"{r['threshold'] if r['threshold'] is not None else 'most probable label'} "
+                             f"(dev pairs {r['n']}, directional {r['directional']}; macro-F1 {r['macro_f1']} vs "
+                             f"{r['macro_f1_argmax']} with the most probable label)")
+            elif "threshold" in r:
                 lines.append(f"- {route}: {r['threshold'] if r['threshold'] is not None else 'most probable label'} "
                              f"(dev pairs {r['n']}, directional {r['directional']}; F0.5 {r['f05']} vs "
                              f"{r['f05_argmax']} with the most probable label; false stance "

@@ -60,6 +60,7 @@ def test_thresholds_are_chosen_per_route_and_stored():
     for q in QUOTES * 10:
         dev += [Example(text=q.text, target=t, stance=lab, speaker=q.speaker, context=q.context) for t, lab in q.stance.items()]
     dev += hard_negatives(QUOTES * 10, CONFIG, per_quote=2, seed=3)
+    model.settings.relevance_thresholds.pop("topic", None)
     assert model.relevance_threshold("named", topic=True) is None  # no topic threshold: the most probable label
     report = choose_thresholds(model, dev, CONFIG)
     assert report["named"]["threshold"] in THRESHOLD_GRID
