@@ -105,8 +105,8 @@ def tfidf_baseline(train: Sequence[Example], sets: dict[str, list[Example]]) -> 
     for task in ("stance", "sentiment"):
         items = [e for e in train if getattr(e, task) is not None]
         names = [n for n in sets if BENCHMARKS[n].task == task]
-        if not items or not names:
-            continue
+        if not names or len({getattr(e, task) for e in items}) < 2:
+            continue  # no items, or one label only (a small retrain's mix): no classifier to fit
         text_vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(items) > 1000 else 1, sublinear_tf=True, max_features=50000)
         target_vec = TfidfVectorizer()
 
