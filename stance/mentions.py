@@ -159,6 +159,12 @@ class Canonicalizer(TitleMemory):
         if gender is not None:
             self.genders.setdefault(person, gender)
 
+    def gender(self, person: str) -> str | None:
+        """"female" / "male" as noted in the article, else as the roster says (a roster person reached
+        by an alias or a surname is never noted: "Trump announced ... She added" is not Donald Trump)."""
+        entry = self.roster.get(person)
+        return self.genders.get(person) or (entry.gender if entry is not None else None)
+
     def note_headline_name(self, name: str) -> None:
         """A PERSON name read in a title-case headline: it does not complete surnames (`learn_person`),
         since there every word is capitalised and the recogniser takes a verb for part of a name

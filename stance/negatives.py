@@ -158,7 +158,7 @@ def choose_thresholds(model: StanceModel, dev: Sequence[Example], config: Target
         by_route[dev_route(config, e)].append((e.stance, p.stance))
     report: dict[str, dict] = {}
     chosen: dict[str, float | None] = {}
-    topics = by_route.pop("topic", [])
+    topics = by_route.pop(TOPIC_ROUTE, [])
     if len(topics) >= MIN_ITEMS:
         gold = [g for g, _ in topics]
         labels = {t: [directed(probs, t) for _, probs in topics] for t in TOPIC_GRID}

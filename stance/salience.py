@@ -63,10 +63,8 @@ class Salience:
     """Mentions in reading order, for resolving pronouns to the most salient earlier referent."""
 
     mentions: list[Mention] = field(default_factory=list)
-    genders: dict[str, str] = field(default_factory=dict)  # the Canonicalizer's: "she" is never a known man
-    # The roster's gender of a canonical person (a roster person reached by an alias or a surname
-    # never passes through `genders`: "Trump announced ... She added" is not Donald Trump)
-    roster_gender: Callable[[str], str | None] | None = None
+    # A person's gender when known (the Canonicalizer's `gender`): "she" is never a known man
+    gender: Callable[[str], str | None] = lambda name: None
     countries: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical country) in reading order
 
     def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
@@ -97,10 +95,6 @@ class Salience:
             subjects = [m for m in cands if m.subject]
             return (subjects[-1] if subjects else cands[-1]).who
         return None
-
-    def gender(self, name: str) -> str | None:
-        """"female" / "male" when the article (honorific, title) or the roster says so."""
-        return self.genders.get(name) or (self.roster_gender(name) if self.roster_gender else None)
 
     def pair(self, mention: str, pos: int) -> Resolved | None:
         """The two parties a pair phrase stands for ("both sides", "the two leaders", "both countries"):

@@ -243,8 +243,7 @@ class Attributor:
 
     def __init__(self, canon: Canonicalizer) -> None:
         self.canon = canon
-        self.salience = Salience(genders=canon.genders,
-                                  roster_gender=lambda name: getattr(canon.roster.get(name), "gender", None))
+        self.salience = Salience(gender=canon.gender)
         self.sentence_no = 0
         self.sentence_at: dict[int, int] = {}  # article offset of a sentence start -> its number
         self._cues: dict[tuple, tuple[list[Any], list[int], list[Any]]] = {}  # per paragraph: tokens, offsets, cues

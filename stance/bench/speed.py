@@ -132,8 +132,8 @@ def whole(n_pairs: int, model: str | None, previous: str | None = None) -> list[
 
     if cpu_has_int8_dot() and available():  # int8 beside the others where the CPU has int8 dot products
         runs["stance classify --precision int8"] = [*stance, "--precision", "int8"]
-    if "stance classify --precision int8" in runs:  # also whenever the default is int8 (it needs the same)
-        load_model(model, precision="int8")
+        for checkpoint in (model, *([previous] if previous else [])):  # also the export a default int8 needs
+            load_model(checkpoint, precision="int8")
     out = []
     for name, cmd in runs.items():
         start = time.perf_counter()
