@@ -93,9 +93,11 @@ class OnnxInt8:
 
 def available() -> bool:
     """Whether ONNX Runtime (and its quantiser) can be imported."""
+    from importlib.util import find_spec
+
+    # looked up, not imported: importing onnx costs more than half a second of start-up, and it is
+    # needed only for the one-time export
     try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
+        return all(find_spec(name) is not None for name in ("onnx", "onnxruntime", "onnxruntime.quantization"))
+    except ImportError:  # a parent package that is present but broken
         return False
-    return True

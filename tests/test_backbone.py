@@ -46,3 +46,27 @@ def test_scoring_does_not_import_transformers():
             "print(any(m.startswith('transformers') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_building_the_lean_backbone_leaves_layer_initialisation_as_it_was():
+    # build_lean skips the random initialisation of the layers it fills from the package weights;
+    # layers built afterwards (the heads of a new model) must still be initialised, and seeded alike
+    from stance.backbone import build_lean
+    from stance.network import backbone_path
+
+    torch.manual_seed(3)
+    before = torch.nn.Linear(8, 8).weight.detach().clone()
+    build_lean(backbone_path())
+    torch.manual_seed(3)
+    after = torch.nn.Linear(8, 8).weight.detach().clone()
+    assert before.abs().sum() > 0 and torch.equal(before, after)
+    emb = torch.nn.Embedding(4, 4)
+    assert emb.weight.std() > 0.1  # initialised from N(0, 1), not left as empty memory
+
+
+def test_int8_availability_does_not_import_onnx():
+    # the check runs on every start-up of a scoring command; importing onnx costs over half a second
+    code = ("import sys; from stance.quantized import available; ok = available(); "
+            "print(ok, 'onnx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[1] == "False"
