@@ -34,6 +34,7 @@ BARE_SPOKES = re.compile(r"^(?:(?:unnamed|a|an|the|its|\w+ ministry's)\s+)*(?:sp
                          re.IGNORECASE)
 
 
+MIDDLE_INITIAL = re.compile(r"(?<=[a-z])\s+[A-Z]\.(?=\s+[A-Z][a-z])")  # between a given name and a family name
 NAME_PARTICLES = frozenset("von van der den de da di du del della dos das le la bin binti al el ter".split())
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
@@ -61,6 +62,7 @@ DATELINE = re.compile(r"^[A-Z]{3,}(?:[ ,]+[A-Z]{2,})*\s*[-–—]+\s*(?=\S)")
 HEADLINE_VERBS = frozenset("says said slams warns vows urges calls hits blasts rejects defends threatens accuses insists "
                            "claims announces signals tells denies praises criticizes criticises speaks responds "
                            "fires rips backs pushes seeks wants lashes".split())
+ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,6}\)?$")  # "the American Soybean Association (ASA)": not part of the name
 OWNED = re.compile(r"^(?P<owner>.+?)'s\s+(?:statement|remarks?|letter|posts?|tweets?|message|comments?|"
                    r"press release|release|office)$", re.IGNORECASE)
 
@@ -68,6 +70,7 @@ OWNED = re.compile(r"^(?P<owner>.+?)'s\s+(?:statement|remarks?|letter|posts?|twe
 def _clean_name(text: str) -> str:
     text = text.replace("’", "'").strip(" ,;:")
     text = DATELINE.sub("", text)
+    text = ACRONYM_AFTER.sub("", text)
     words = text.split()
     if len(words) >= 2 and words[-1][:1].isupper() and words[-1].lower() in HEADLINE_VERBS:
         text = " ".join(words[:-1])
@@ -101,8 +104,10 @@ class Canonicalizer(TitleMemory):
     home: str | None = None  # the article's country ("Chinese"), for "the commerce ministry" (BodyNames.home)
     genders: dict[str, str] = field(default_factory=dict)  # person -> "female" / "male": roster, honorific, title
     headline_names: set[str] = field(default_factory=set)  # PERSON names read in title-case headlines
+    headline_surnames: dict[str, str] = field(default_factory=dict)  # their last word -> the name
     people: list[str] = field(default_factory=list)  # persons named in this article so far, latest last
     described: dict[str, str] = field(default_factory=dict)  # apposed description's head noun -> the person
+    acronyms: dict[str, str] = field(default_factory=dict)  # "ASA" -> "American Soybean Association" (article's own)
 
     def body(self, text: str) -> str | None:
         """The canonical name of a body phrase: the roster's, a ministry with its country, or the
@@ -142,6 +147,11 @@ class Canonicalizer(TitleMemory):
         self.bodies.append(name)
         return Resolved(name, "body")
 
+    def note_acronym(self, acronym: str, name: str) -> None:
+        """A body's short form the article gives in parentheses ("the American Soybean Association (ASA)")."""
+        if acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 6 and self.roster.match(acronym) is None:
+            self.acronyms[acronym] = _clean_name(name)
+
     def earlier_body(self, text: str) -> str | None:
         """The latest body of the article whose name holds a generic mention's kind ("ministry",
         "the commerce ministry")."""
@@ -168,7 +178,8 @@ class Canonicalizer(TitleMemory):
     def note_headline_name(self, name: str) -> None:
         """A PERSON name read in a title-case headline: it does not complete surnames (`learn_person`),
         since there every word is capitalised and the recogniser takes a verb for part of a name
-        ("Speaker Johnson Squirms When Asked ..." is not "Johnson Squirms")."""
+        ("Speaker Johnson Squirms When Asked ..." is not "Johnson Squirms"), except its last word alone
+        ("Commerce Secretary Jane Roe Says ...", then "Roe said")."""
         self.headline_names.add(HONORIFICS.sub("", _clean_name(name)))
 
     def learn_person(self, name: str) -> str:
@@ -179,8 +190,10 @@ class Canonicalizer(TitleMemory):
         if hit is not None and hit.type == "person" and self._alias_fits(hit.name, bare):
             canonical = hit.name
         else:
-            canonical = bare
-        if len(canonical.split()) >= 2 and not (canonical == bare and bare in self.headline_names):
+            canonical = MIDDLE_INITIAL.sub("", bare)  # "Orrin G. Hatch" is Orrin Hatch
+        if len(canonical.split()) >= 2 and canonical == bare and bare in self.headline_names:
+            self.headline_surnames.setdefault(surname_keys(bare)[0], canonical)  # "Wilbur Ross Says ...": "Ross"
+        elif len(canonical.split()) >= 2:
             for key in surname_keys(bare):
                 if key not in self.full_names or key in self.guessed:  # a named person beats a guess
                     self.full_names[key] = canonical
@@ -229,7 +242,9 @@ class Canonicalizer(TitleMemory):
         hit = self.roster.match(word, allow_pronoun_alias=False)
         if hit is not None and hit.type == "person" and not any(self.roster.get(f) for f in firsts):
             return None  # "Trump" of the headline's "Trump Slams ...": the roster's Donald Trump, not a name in family-first order
-        return firsts.pop() if len(firsts) == 1 else None
+        if len(firsts) == 1:
+            return firsts.pop()
+        return self.headline_surnames.get(word)  # the last word of a headline's name, never its first
 
     def person(self, name: str) -> Resolved:
         """A person's mention: a surname seen in full earlier in the article, else the roster."""
@@ -256,6 +271,8 @@ class Canonicalizer(TitleMemory):
         text = _clean_name(text)
         if not text:
             return None
+        if text in self.acronyms:  # "The ASA said", after "the American Soybean Association (ASA)"
+            return self.note_body(self.acronyms[text])
         owned = OWNED.match(text)
         if owned:  # "Tarriela's statement said": Tarriela
             return self.phrase(owned.group("owner"), person_names=[n for n in person_names if n in owned.group("owner")],
@@ -267,6 +284,9 @@ class Canonicalizer(TitleMemory):
             self.note_spokesperson(titled.group("title"), who.name)
             return who
         if not person_names and is_spokes_title(text) and not BARE_SPOKES.match(text):
+            titled_person = self.by_title(text)  # "the MEA spokesperson", after "MEA spokesperson Anil Rao"
+            if titled_person is not None:
+                return titled_person
             body = self.body(spokes_body_text(text) or "")  # "The Chinese MFA Spox said": the body it speaks for
             if body is not None:
                 return self.note_body(body)

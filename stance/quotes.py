@@ -55,11 +55,30 @@ def _is_apostrophe(text: str, i: int) -> bool:
     return before.isalnum() and after.isalnum()
 
 
+def _typed_double(text: str, i: int) -> str | None:
+    """'open' or 'close' when two apostrophes or backticks at i stand for a double mark ("...,'' he
+    said", "``Yes,'' she said"), by the spacing around the pair; else None."""
+    if text[i:i + 2] not in ("''", "``"):
+        return None
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 2] if i + 2 < len(text) else " "
+    opens = (before.isspace() or before in "([{—–-/") and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or not after.isalnum())
+    return "open" if opens and not closes else "close" if closes and not opens else None
+
+
 def _marks(text: str) -> list[tuple[int, str, bool]]:
     """(position, 'open'|'close'|'either', is_double) for each usable quotation mark."""
     out = []
+    skip = -1
     for i, ch in enumerate(text):
-        if ch in OPEN_DOUBLE or ch in CLOSE_DOUBLE:
+        if i == skip:
+            continue
+        pair = _typed_double(text, i)
+        if pair is not None:  # '' or ``: a double mark typed as two single ones, at its inner character
+            out.append((i + 1 if pair == "open" else i, pair, True))
+            skip = i + 1
+        elif ch in OPEN_DOUBLE or ch in CLOSE_DOUBLE:
             # Curly marks are sometimes typed the wrong way round: trust the spacing around them.
             o, c = _is_open(text, i), _is_close(text, i)
             role = "open" if ch in OPEN_DOUBLE else "close"
@@ -164,6 +183,8 @@ def _next_starts_with_open(paragraphs: list[Paragraph], index: int) -> bool:
 def quote_form(article_clean: str, para: Paragraph, span: Span) -> str:
     """Direct (a full quotation) or partial (a few words woven into the reporter's sentence)."""
     i = span.start - 2  # the character before the opening mark
+    if i >= para.start and article_clean[i] in "'`" and article_clean[i] == article_clean[span.start - 1]:
+        i -= 1  # a mark typed as two ('')
     while i >= para.start and article_clean[i].isspace():
         i -= 1
     before = article_clean[i] if i >= para.start else ""

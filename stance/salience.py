@@ -1,9 +1,9 @@
 """Who a pronoun is: the people, bodies and groups an article mentions, in reading order.
 
 Part of the speakers stage. A `Salience` tracker walks an article in order, remembering the
-people, bodies and groups mentioned (subjects weigh more), so "He also claimed ..." finds the
-right earlier person; "she" never finds a person known to be a man, nor "he" a woman (genders
-from the roster, honorifics and gendered titles: `gender_of_words`).
+people, bodies and groups mentioned (subjects weigh more, the main verb's subject most), so "He
+also claimed ..." finds the right earlier person; "she" never finds a person known to be a man,
+nor "he" a woman (genders from the roster, honorifics and gendered titles: `gender_of_words`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,46 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 BODY_PRONOUNS = {"it"}
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
 MAX_SENTENCES_BACK = 6
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Phrases for the two parties of talks or a dispute, which the article named before.
 COUNTRY_PAIRS = {"countries", "nations", "governments", "economies"}
 PEOPLE_PAIRS = {"leaders", "presidents", "men", "women", "ministers", "negotiators", "heads of state"}
 PAIR = re.compile(r"^(?:both|the two)\s+(?P<kind>sides|parties|delegations|teams|countries|nations|governments|"
                   r"economies|leaders|presidents|men|women|ministers|negotiators|heads of state)$", re.IGNORECASE)
+
+
+def surname_he(tok: Any) -> bool:
+    """A capitalised "He" that is the family name ("Officials said He described"), not the pronoun:
+    mid-sentence and after a word, not at a clause's start after a closing quote ('," He stated').
+    `tok` is a token outside quotes."""
+    return tok.text == "He" and tok.i > tok.sent.start and tok.nbor(-1).is_alpha
+
+
+def according_to(tok: Any) -> bool:
+    """The object of "according to"."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+
+
+def main_subject(tok: Any) -> bool:
+    """Whether `tok` (or the name it is part of) is the subject of the sentence's main verb or of a
+    verb joined to it, not of a clause under it ("Navarro emphasized that Trump won": Navarro)."""
+    if tok.dep_ in ("appos", "compound", "conj") and tok.head is not tok:
+        tok = tok.head
+    if according_to(tok):  # "According to Haddad, the government ...": the source speaks
+        return True
+    if tok.dep_ not in SUBJECT_DEPS:
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,7 @@ class Mention:
     sentence: int  # running sentence number in the article
     who: Resolved
     subject: bool
+    main: bool = False  # the subject of the sentence's main verb ("Navarro ... emphasized that Trump ...": Navarro)
 
 
 _ROLES = r"(?:spokes|chair|congress|business|council|assembly|states|anchor|news|sports|police|fire|middle)"
@@ -67,12 +97,12 @@ class Salience:
     gender: Callable[[str], str | None] = lambda name: None
     countries: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical country) in reading order
 
-    def add(self, pos: int, sentence: int, who: Resolved, subject: bool) -> None:
-        self.mentions.append(Mention(pos, sentence, who, subject))
+    def add(self, pos: int, sentence: int, who: Resolved, subject: bool, main: bool = False) -> None:
+        self.mentions.append(Mention(pos, sentence, who, subject, subject and main))
 
     def resolve(self, pronoun: str, pos: int, sentence: int) -> Resolved | None:
-        """The referent of a pronoun at `pos` ("any": of a person, body or group): subjects first,
-        then the latest mention, sentence by sentence back."""
+        """The referent of a pronoun at `pos` ("any": of a person, body or group): the main verb's
+        subject first, then other subjects, then the latest mention, sentence by sentence back."""
         p = pronoun.lower()
         if p in PERSON_PRONOUNS:
             ok = {"person"}
@@ -93,7 +123,8 @@ class Salience:
             if not cands:
                 continue
             subjects = [m for m in cands if m.subject]
-            return (subjects[-1] if subjects else cands[-1]).who
+            mains = [m for m in subjects if m.main]
+            return (mains or subjects or cands)[-1].who
         return None
 
     def pair(self, mention: str, pos: int) -> Resolved | None:

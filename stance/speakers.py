@@ -17,7 +17,9 @@ from .bodies import SPOKES
 from .mentions import BODY_KINDS, Canonicalizer
 from .nlp import ADVERB_TAGS, repaired_people
 from .quotes import Span
-from .salience import PRONOUNS, Resolved, Salience, gender_of_words
+from .salience import (PRONOUNS, SUBJECT_DEPS, Resolved, Salience, according_to, gender_of_words, main_subject,
+                       surname_he)
+from .titles import ROLE_NOUNS, TITLE_APPOSED, apposition_after, titled_person_at_end
 
 # Reporting verbs and phrases, by lemma.
 CUE_LEMMAS = frozenset("""
@@ -32,7 +34,6 @@ denounce reject blame outline hint indicate mention reaffirm affirm applaud lamb
 trumpet proclaim brag crow echo opine chime plead reason fume gush rant marvel summarize summarise
 """.split())
 NOUN_CUES = frozenset({"statement", "remarks", "interview", "communique", "post", "tweet", "message", "speech"})
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
 HEAD_CLIMB_DEPS = ("conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp")
 STOP_SUBJECTS = {"reporters", "journalists"}
 # Subjects that cannot speak: "The third retaliatory measure ..., citing the need to".
@@ -41,12 +42,6 @@ UTTERANCES = frozenset("statement remark remarks comment tweet post letter commu
 # Parts of a subject's subtree that are not part of its name.
 CUT_DEPS = {"relcl", "acl", "punct", "advmod", "parataxis", "ccomp", "advcl", "prep", "npadvmod", "dep"}
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
-
-
-ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
-                        r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source|analyst|expert|economist|"
-                        r"lawmaker|senator|governor|president|leader|officer|aide|manager|professor|"
-                        r"diplomat|strategist|campaign|committee|ministry|department|agency|government", re.I)
 
 
 @dataclass(frozen=True)
@@ -94,6 +89,8 @@ def title_case(sent: Any) -> bool:
 def is_cue(tok: Any) -> bool:
     if tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX"):
         return True
+    if tok.lower_ in ("said", "says") and tok.pos_ == "AUX":  # mis-tagged in a long sentence, left unlemmatised
+        return True
     if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
         return True
     return tok.lemma_.lower() in NOUN_CUES and tok.pos_ == "NOUN"
@@ -127,6 +124,10 @@ def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
         if tok.dep_ in HEAD_CLIMB_DEPS and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             continue
+        verb = _clause_verb(tok)
+        if verb is not None:
+            tok = verb
+            continue
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
             verb = tok.head.head
             quoted = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -137,6 +138,17 @@ def _subject_of(cue: Any, base: int, ranges: Ranges) -> Any | None:
             continue
         break
     return None
+
+
+def _clause_verb(tok: Any) -> Any | None:
+    """"X emphasized the consequences, stating, '...'": a participle after a comma that the parse hangs
+    on the object noun belongs to the clause; its verb, else None."""
+    if tok.dep_ != "acl" or tok.tag_ != "VBG" or tok.i == 0 or tok.nbor(-1).text != ",":
+        return None
+    verb = tok.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and verb.dep_ in ("dobj", "pobj", "prep", "attr"):
+        verb = verb.head
+    return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
@@ -185,20 +197,12 @@ def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     return words
 
 
-def _titled_person_at_end(subj: Any, cue: Any) -> Any | None:
-    """"Alliance for American Manufacturing President Scott Paul said": the parse makes the body the
-    subject and hangs the titled person on its preposition; the person the title introduces speaks
-    (a person after "of", "the wife of Donald Trump", does not)."""
-    if subj.ent_type_ == "PERSON" or subj.i > cue.i:
-        return None
-    last = max(subj.subtree, key=lambda t: t.i)
-    if last.ent_type_ != "PERSON" or last.i >= cue.i or last.i == subj.i:
-        return None
-    first = last
-    while first.ent_iob_ != "B" and first.i > subj.i:
-        first = first.nbor(-1)
-    before = first.nbor(-1) if first.i > 0 else None
-    return last if before is not None and ROLE_NOUNS.fullmatch(before.text) else None
+def _names_on(tok: Any, prep: Any) -> bool:
+    """"Chamber of Commerce", "Court of Appeals for the Federal Circuit": a name that goes on
+    through "of"/"for" and another proper noun (a person's name does not: "Lula of Brazil")."""
+    return tok.pos_ == "PROPN" and tok.ent_type_ != "PERSON" and tok.text[:1].isupper() \
+        and prep.lower_ in ("of", "for") \
+        and any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.text[:1].isupper() for g in prep.children)
 
 
 def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
@@ -208,7 +212,7 @@ def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
         if inside(c, base, ranges):
             continue
         if c.dep_ in CUT_DEPS and not (c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "at", "from")
-                                       and ROLE_NOUNS.search(tok.text)):
+                                       and (ROLE_NOUNS.search(tok.text) or _names_on(tok, c))):
             continue
         if c.dep_ == "appos" and c.i > tok.i and any(t.text == "," for t in tok.doc[tok.i:c.i]):
             continue
@@ -217,25 +221,6 @@ def _phrase_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
 
 
 SPOKES_BEFORE = re.compile(rf"{SPOKES}[\s,]*$", re.IGNORECASE)  # the title ends right before the name
-
-
-def _apposition_after(ent: Any, sent: Any) -> tuple[str, bool]:
-    """The words apposed after a name ("Jaiswal, a foreign ministry spokesperson, said"): from the
-    comma to the next comma or the end of the sentence, at most ten tokens; else "". The flag says
-    whether a comma or the sentence's end closes them (an apposition, not the subject of the next
-    clause: "With Moser, the President told ...")."""
-    doc = ent.doc
-    if ent.end >= sent.end or doc[ent.end].text != ",":
-        return "", False
-    words, closed = [], True
-    for tok in doc[ent.end + 1: min(sent.end, ent.end + 11)]:
-        if tok.text in (",", ";", "(", ")"):
-            break
-        if tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN") or len(words) == 10:  # "ranking member"
-            closed = False
-            break
-        words.append(tok.text_with_ws)
-    return "".join(words).strip(), closed
 
 
 class Attributor:
@@ -271,8 +256,8 @@ class Attributor:
             if inside(ent[0], base, ranges):
                 continue
             subj = ent.root.dep_ in SUBJECT_DEPS or (ent.root.dep_ in ("appos", "compound", "conj")
-                                                     and ent.root.head.dep_ in SUBJECT_DEPS)
-            if ent.label_ == "PERSON":
+                                                     and ent.root.head.dep_ in SUBJECT_DEPS) or according_to(ent.root)
+            if ent.label_ == "PERSON" or ent.label_ == "ORG" and self._person_taken_for_org(ent, sent):
                 who = self.canon.person(ent.text)
                 before = sent.doc[max(sent.start, ent.start - 4): ent.start].text
                 if before:
@@ -280,7 +265,7 @@ class Attributor:
                 longer = sent.doc[max(sent.start, ent.start - 8): ent.start].text
                 if longer and SPOKES_BEFORE.search(longer):
                     self.canon.note_spokesperson(longer, who.name)  # "Chinese Ministry of Defense spokesperson Jiang Bin"
-                after, closed = _apposition_after(ent, sent)
+                after, closed = apposition_after(ent, sent)
                 if after:
                     self.canon.note_spokesperson(after, who.name)  # "Randhir Jaiswal, a ministry spokesperson,"
                     if closed:
@@ -294,9 +279,11 @@ class Attributor:
                 who = Resolved(hit.name, hit.type) if hit else Resolved(name, "group" if ent.label_ == "NORP" else "body")
                 if ent.label_ == "ORG" and who.type == "body":
                     who = self.canon.note_body(who.name)
+                    if ent.end + 2 < sent.end and sent.doc[ent.end].text == "(" and sent.doc[ent.end + 2].text == ")":
+                        self.canon.note_acronym(sent.doc[ent.end + 1].text, who.name)
             else:
                 continue
-            self.salience.add(base + ent.start_char, self.sentence_no, who, subj)
+            self.salience.add(base + ent.start_char, self.sentence_no, who, subj, main_subject(ent.root))
         if self.canon.body_names is not None:  # countries named outside quotes, for "both countries", "both sides"
             self.salience.countries.extend((base + sent.start_char + i, c) for i, c in
                                            self.canon.body_names.countries_in(sent.text)
@@ -305,16 +292,26 @@ class Attributor:
         if not headline:  # a title-case headline capitalises every word: its runs are not names
             self._learn_name_chains(sent, base, ranges)
         for tok in sent:
-            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and not inside(tok, base, ranges) \
-                    and not (tok.text == "He" and tok.i > sent.start and self.canon.roster.match("He")):
+            if inside(tok, base, ranges):
+                continue
+            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") \
+                    and not (surname_he(tok) and self.canon.roster.match("He")):
                 who = self.salience.resolve(tok.lower_, base + tok.idx, self.sentence_no)
                 if who is not None:
-                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
-            elif tok.text == "He" and tok.i > sent.start and tok.ent_type_ != "PERSON":
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True, main_subject(tok))
+            elif surname_he(tok) and tok.ent_type_ != "PERSON":
                 hit = self.canon.roster.match("He")
                 if hit is not None:  # a capitalised "He" mid-sentence is the surname
                     self.salience.add(base + tok.idx, self.sentence_no, Resolved(hit.name, hit.type),
-                                      tok.dep_ in SUBJECT_DEPS)
+                                      tok.dep_ in SUBJECT_DEPS, main_subject(tok))
+
+    def _person_taken_for_org(self, ent: Any, sent: Any) -> bool:
+        """"Penn Sovicheat, Secretary of State at the Ministry of Commerce,": a two- or three-word name
+        the recogniser calls an organisation, apposed a job title, is a person."""
+        words = ent.text.split()
+        return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words) \
+            and not any(w.lower() in BODY_KINDS for w in words) and self.canon.roster.match(ent.text) is None \
+            and bool(TITLE_APPOSED.match(apposition_after(ent, sent)[0]))
 
     def _read_subject_phrases(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Subjects that are not names ("Chinese officials", "the ministry") are referents for they/it."""
@@ -323,21 +320,22 @@ class Attributor:
                 continue
             mtoks = mention_tokens(tok, base, ranges)
             text = tok.doc[mtoks[0].i: mtoks[-1].i + 1].text
+            main = main_subject(tok)
             if tok.pos_ == "PROPN" and tok.lower_ not in BODY_KINDS:
                 who = self.canon.known(text) if not tok.ent_type_ else None  # a name the NER missed: "Greer disagreed."
                 if who is not None and who.type == "person":
-                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True, main)
                 continue
             if tok.pos_ == "PROPN":  # "Germany's finance ministry published ...", a body the NER missed
                 who = self.canon.phrase(text, person_names=[], plural=False, is_org=True)
                 if who is not None and who.type == "body":
                     self.canon.note_body(who.name)
-                    self.salience.add(base + tok.idx, self.sentence_no, who, True)
+                    self.salience.add(base + tok.idx, self.sentence_no, who, True, main)
                 continue
             plural = tok.tag_ == "NNS" or any(t.dep_ == "conj" for t in mtoks)
             who = self.canon.phrase(text, person_names=[], plural=plural, is_org=False)
             if who is not None and who.type != "person":
-                self.salience.add(base + tok.idx, self.sentence_no, who, True)
+                self.salience.add(base + tok.idx, self.sentence_no, who, True, main)
 
     def _learn_name_chains(self, sent: Any, base: int, ranges: Ranges) -> None:
         """Runs of proper nouns the NER missed ("Economist Sarah Connor") teach surnames their full name."""
@@ -369,7 +367,7 @@ class Attributor:
         toks, offsets, cues = self._tokens_and_cues(sents, base, ranges)
         qtoks = toks[bisect_left(offsets, span.start):bisect_left(offsets, span.end)]
         if not cues:
-            return None
+            return self._from_sentence_before(span, sents, base, ranges)
         cue = None
         if qtoks:
             head = min(qtoks, key=lambda t: len(list(t.ancestors)))
@@ -383,13 +381,31 @@ class Attributor:
                 d = span.start - a if a < span.start else a - span.end
                 return (1 if t.lower_ == "according" else 0, d)
             cue = min(cues, key=distance)
+        return self._from_subject(cue, base, ranges)
+
+    def _from_sentence_before(self, span: Span, sents: list[Any], base: int, ranges: Ranges) -> Attribution | None:
+        """'Guo said that these are fake news. "We have not negotiated."': a quote that opens a sentence
+        with no cue is the words of the person the paragraph's sentence before it reports."""
+        first = sents[0] if sents else None
+        if first is None or first.start == 0 or span.start - 1 > base + first.start_char:
+            return None
+        before = first.doc[first.start - 1].sent
+        if any(inside(t, base, ranges) for t in before):
+            return None  # a quote there: this one continues it (`stance.pipeline`)
+        cues = [t for t in before if is_cue(t) and t.pos_ in ("VERB", "AUX")]
+        cue = min(cues, key=lambda t: len(list(t.ancestors)), default=None)  # the main verb's, over a clause's
+        found = self._from_subject(cue, base, ranges) if cue is not None else None
+        return found if found is not None and found.speaker is not None and found.speaker.type == "person" else None
+
+    def _from_subject(self, cue: Any, base: int, ranges: Ranges) -> Attribution | None:
+        """The speaker of a cue: its subject resolved (a pronoun, a statement, a name or a phrase)."""
         subj = _subject_of(cue, base, ranges) or _nearest_noun(cue, cue.sent, base, ranges)
         if subj is None or subj.lower_ in STOP_SUBJECTS or subj.lemma_.lower() in NOT_AGENTS:
             return None
-        subj = _titled_person_at_end(subj, cue) or subj
+        subj = titled_person_at_end(subj, cue) or subj
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
         if subj.lower_ in PRONOUNS:
-            if subj.text == "He" and subj.i > subj.sent.start and self.canon.roster.match("He"):
+            if surname_he(subj) and self.canon.roster.match("He"):
                 hit = self.canon.roster.match("He")
                 who = Resolved(hit.name, hit.type)
             else:
@@ -403,8 +419,8 @@ class Attributor:
                 who = self.salience.resolve("any", base + subj.idx, sentence)
             else:
                 who = self._named_subject(subj, mtoks, mention, base, sentence)
-        if who is not None:
-            self.salience.add(base + subj.idx, sentence, who, True)
+        if who is not None:  # who speaks is as salient as a main verb's subject
+            self.salience.add(base + subj.idx, sentence, who, True, True)
         return Attribution(who, mention, cue.text if cue.lower_ != "according" else "according to", "cue")
 
     def _named_subject(self, subj: Any, mtoks: list[Any], mention: str, base: int, sentence: int) -> Resolved | None:
@@ -426,7 +442,7 @@ class Attributor:
                    for e in self.ents(subj.doc, mtoks[0].i, mtoks[-1].i + 1))
         plural = subj.tag_ in ("NNS", "NNPS") or any(t.dep_ == "conj" for t in mtoks)
         who = self.canon.phrase(mention, person_names=persons, plural=plural, is_org=orgs,
-                                pronoun_position=subj.i == subj.sent.start and subj.text == "He")
+                                pronoun_position=subj.text == "He" and not surname_he(subj))
         if who is not None and not persons and not plural and self.canon.is_description(mention, who):
             # "the French President said", "the rookie defenceman": the person an apposition described
             # so, else the person the article is talking about (of the gender the words give)

@@ -4,11 +4,14 @@ Part of the speakers stage, mixed into `stance.mentions.Canonicalizer`: "Ontario
 makes "the premier" Ford; "Jane Ortiz, the committee's ranking member," makes "the ranking member"
 Ortiz; "the President" with no one given the title is the latest person whose roster role has it;
 "the rookie defenceman" with no one described so is a description to resolve like a pronoun.
+The parse helpers that find a title next to a name (`titled_person_at_end`, `apposition_after`)
+live here too.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .salience import Resolved
 
@@ -17,9 +20,11 @@ from .salience import Resolved
 TITLE_HEADS = (r"(?:prime minister|vice president|minister|secretary|president|premier|governor|senator|ambassador|"
                r"chancellor|commissioner|chairman|chairwoman|chair|chief|director|mayor|envoy|negotiator|"
                r"representative|adviser|advisor|spokesperson|spokesman|spokeswoman|leader|ceo|economist|analyst|"
-               r"strategist|professor|founder|executive)")
+               r"strategist|professor|founder|executive|vp)")
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:(?:von|van|der|de|da|del|bin|al|la|le)\s+)*[A-Z][\w'’.-]+){1,3}"
 TITLED_NAME = re.compile(rf"^(?P<title>.*\b(?i:{TITLE_HEADS}))\s+(?P<name>{_NAME})$")
+# An apposition that gives a person's job title ("Secretary of State at the Ministry of Commerce", "a spokesperson").
+TITLE_APPOSED = re.compile(rf"^(?:(?:the|a|an)\s+)?(?:[A-Z][\w.'-]*\s+){{0,2}}?(?i:{TITLE_HEADS})\b")
 BARE_TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+)??(?P<head>(?i:{TITLE_HEADS}))$")  # lazy: "Prime Minister" whole
 # Nouns for a person in a description ("the rookie defenceman", "the committee's ranking member"):
 # job titles, and common nouns that only name people (a lexicon, lower case, singular).
@@ -30,7 +35,50 @@ PERSON_NOUNS = (r"(?:councill?or|lawmaker|legislator|official|tycoon|billionaire
                 r"general|aide|negotiator|lobbyist|activist|columnist|historian|scientist|republican|democrat|athlete|"
                 r"striker|forward|winger|midfielder|goalkeeper|goalie|pitcher|quarterback|star|"
                 r"[a-z]+(?:man|woman|person))")
-DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?i:{TITLE_HEADS}|{PERSON_NOUNS})$")
+# ... and the body or field a title is of ("the Minister of Economic Affairs")
+_OF_WHAT = r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w.'-]*(?:\s+(?:and\s+)?[A-Z][\w.'-]*){0,3})?"
+DESCRIPTION = re.compile(rf"^(?i:the)\s+(?:[\w.'-]+\s+){{0,4}}(?P<head>(?i:{TITLE_HEADS}|{PERSON_NOUNS})){_OF_WHAT}$")
+
+
+ROLE_NOUNS = re.compile(r"spokes(person|man|woman|people)|official|minister|secretary|aide|representative|"
+                        r"envoy|ambassador|director|chief|head|negotiator|adviser|advisor|source|analyst|expert|economist|"
+                        r"lawmaker|senator|governor|president|leader|officer|aide|manager|professor|"
+                        r"diplomat|strategist|campaign|committee|ministry|department|agency|government", re.I)
+
+
+def titled_person_at_end(subj: Any, cue: Any) -> Any | None:
+    """"Alliance for American Manufacturing President Scott Paul said": the parse makes the body the
+    subject and hangs the titled person on its preposition; the person the title introduces speaks
+    (a person after "of", "the wife of Donald Trump", does not)."""
+    if subj.ent_type_ == "PERSON" or subj.i > cue.i:
+        return None
+    last = max(subj.subtree, key=lambda t: t.i)
+    if last.ent_type_ != "PERSON" or last.i >= cue.i or last.i == subj.i:
+        return None
+    first = last
+    while first.ent_iob_ != "B" and first.i > subj.i:
+        first = first.nbor(-1)
+    before = first.nbor(-1) if first.i > 0 else None
+    return last if before is not None and ROLE_NOUNS.fullmatch(before.text) else None
+
+
+def apposition_after(ent: Any, sent: Any) -> tuple[str, bool]:
+    """The words apposed after a name ("Jaiswal, a foreign ministry spokesperson, said"): from the
+    comma to the next comma or the end of the sentence, at most ten tokens; else "". The flag says
+    whether a comma or the sentence's end closes them (an apposition, not the subject of the next
+    clause: "With Moser, the President told ...")."""
+    doc = ent.doc
+    if ent.end >= sent.end or doc[ent.end].text != ",":
+        return "", False
+    words, closed = [], True
+    for tok in doc[ent.end + 1: min(sent.end, ent.end + 11)]:
+        if tok.text in (",", ";", "(", ")"):
+            break
+        if tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN") or len(words) == 10:  # "ranking member"
+            closed = False
+            break
+        words.append(tok.text_with_ws)
+    return "".join(words).strip(), closed
 
 
 class TitleMemory:
@@ -96,6 +144,6 @@ class TitleMemory:
 
     def described_person(self, mention: str) -> Resolved | None:
         """The person an earlier apposition described with this description's head noun."""
-        words = " ".join(mention.replace("’", "'").split()).split()
-        name = self.described.get(words[-1].lower()) if words else None
+        m = DESCRIPTION.match(" ".join(mention.replace("’", "'").split()))
+        name = self.described.get(m.group("head").lower()) if m else None
         return Resolved(name, "person") if name else None

@@ -484,3 +484,72 @@ def test_a_verb_or_a_measure_is_no_speaker(roster):
     measure = ('The third retaliatory measure bans the export of such goods to 16 firms, citing the need to '
                '"safeguard national security and interests."')
     assert speaker_of(measure, roster, "safeguard") is None
+
+
+# Kinds of error seen on real news from many outlets (issue 11), one short text each.
+NEWS_KINDS = [
+    # a capitalised "He" after a closing quote or inside a quote is the pronoun, not the surname He
+    ('Mr. Tom Vale, the trade minister, spoke on Friday.\n\n'
+     '“We oppose these measures and urge the other side to cancel them,” He stated.', "We oppose", "Tom Vale"),
+    ('Governor Tom Vale spoke in Ohio.\n\n“The rival grew rich on our jobs,” Vale said. “He now has grand '
+     'plans for the region.”\n\n“So we will build here,” he added.', "So we will", "Tom Vale"),
+    # a body's name goes on through "of" ("Chamber of Commerce"); a short form in parentheses is not part of it
+    ('“We will wait and see,” the U.S. Chamber of Commerce said on Friday.', "We will wait",
+     "U.S. Chamber of Commerce"),
+    ('The Kansas Soybean Council (KSC) immediately issued a statement, describing the move "extremely painful for '
+     'every farmer in the state" this year.', "extremely painful", "Kansas Soybean Council"),
+    # ... and the short form later is the body
+    ('The Kansas Soybean Council (KSC) met on Monday.\n\nThe KSC also voiced "deep concern" about the markets.',
+     "deep concern", "Kansas Soybean Council"),
+    # a description with the field of the title, or an abbreviated title: the person talked about
+    ('Councillor Lena Moser hopes for lower duties. "We are ready," said Moser on Saturday.\n\n'
+     '"What we did was pragmatic," said the Minister of Economic Affairs.', "What we did", "Lena Moser"),
+    ('Alvaro Pinto said he and the envoy had a good call last week.\n\n'
+     '"We did not create this problem, but we want to solve it," the Portuguese VP added.', "We did not",
+     "Alvaro Pinto"),
+    # a middle initial is no part of the canonical name
+    ('"You are taxing families," said Senate Finance Committee Chairman Dana K. Holt, R-Utah.', "You are", "Dana Holt"),
+    # a spokesperson's title the article gave a person stands for that person, not for the body
+    ('Speaking on the border issue, MEA spokesperson Anil Rao said, "We remain committed to peace on the border."\n\n'
+     'The MEA spokesperson, while endorsing the army statement, said that "no soldier is missing in action at the '
+     'border".', "no soldier", "Anil Rao"),
+    # the last word of a name in a title-case headline is that person later
+    ('Trade Secretary Dana Kerr Says Rivals Are Running Out Of Options\n\nKerr said that upon analysis, the other '
+     'side is "running out of options to answer our tariffs," which she called clear.', "running out", "Dana Kerr"),
+    # parses gone astray: "said" tagged as an auxiliary; a participle hung on the object noun
+    ("Speaking during a stopover in Montreal en route for the G7 finance ministers' meeting in Whistler, Canada, "
+     'French finance minister Paul Renard said, "We refuse to negotiate under pressure. I saw the secretary this '
+     'morning."', "We refuse", "Paul Renard"),
+    ('Commission President Greta van der Berg emphasized the negative consequences of the US tariffs, stating, '
+     '“Tariffs are taxes. They are bad for business.”', "Tariffs are", "Greta van der Berg"),
+    # a double mark typed as two apostrophes closes the quote
+    ('"The evidence is just not there to sustain the argument,\'\' Senator Ann Cole said.', "The evidence", "Ann Cole"),
+    # a name the recogniser calls an organisation, apposed a job title, is a person "he" can stand for
+    ('Penn Sokhom, Secretary of State at the Ministry of Commerce, rejected claims that the hike is political. '
+     '“This is not about politics,” he said.', "This is not", "Penn Sokhom"),
+    # a quote opening a sentence with no cue: the person the sentence before it reports
+    ('Ministry spokesman Guo Lan said on Friday that the reports were fake news. "As far as I understand, the two '
+     'sides have not negotiated on tariffs."', "As far as", "Guo Lan"),
+    # ... but not the object of that sentence, when it quotes the same speaker before
+    ('Premier Doug Ford spoke on Monday.\n\n“Stop the chaos. It is hurting families,” he told Trump in his TV '
+     'interview. “There is uncertainty. And the markets dislike uncertainty.”', "There is", "Doug Ford"),
+]
+
+
+@pytest.mark.parametrize("text,startswith,expected", NEWS_KINDS)
+def test_kinds_of_error_on_news_from_many_outlets(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
+
+
+@pytest.mark.parametrize("text,startswith,expected", [
+    # the main verb's subject over a subject in a clause under it ("emphasized that Tom Hale lost")
+    ("Senator Ann Cole, who advises the governor, emphasized that Tom Hale lost the primary over tariffs.\n\n"
+     '"The voters were clear. They want fair trade," she said.', "The voters", "Ann Cole"),
+    ("Mark Ruiz, the party chair, insisted that Tom Hale would run again.\n\n"
+     '"We are not done," he said.', "We are not", "Mark Ruiz"),
+    # the source of "according to" is as salient as a subject
+    ("According to Raul Pinto, the government is still awaiting a meeting with Treasury Secretary Tom Hale. "
+     '"Since last week, they have shown interest in a meeting," he said.', "Since last", "Raul Pinto"),
+])
+def test_pronouns_prefer_the_main_clause_and_the_source(text, startswith, expected, roster):
+    assert speaker_of(text, roster, startswith) == expected
