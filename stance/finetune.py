@@ -119,8 +119,12 @@ def task_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_size: int, lr: float,
         weight_decay: float, warmup: float, sentiment_weight: float, seed: int,
         drop_speaker: float = 0.0, drop_context: float = 0.0, max_steps: int | None = None,
-        log: Callable[[dict], None] | None = None) -> list[float]:
-    """Fine-tune in place; returns the loss of every step. Seeded: same data and seed, same model."""
+        autocast: str | None = None, log: Callable[[dict], None] | None = None) -> list[float]:
+    """Fine-tune in place; returns the loss of every step. Seeded: same data and seed, same model.
+    `autocast="bf16"`: forward passes in bfloat16 where torch's CPU autocast allows (weights, gradients
+    and optimiser state stay fp32); fast only on a CPU with native bfloat16 (AVX512-BF16, AMX)."""
+    if autocast not in (None, "bf16"):
+        raise ValueError(f"train.autocast: {autocast!r}; choose null or bf16")
     torch.manual_seed(seed)
     rng = random.Random(seed)
     params = freeze_except(model)
@@ -139,9 +143,11 @@ def fit(model: StanceModel, examples: Sequence[Example], *, epochs: int, batch_s
         for idx in length_batches(seqs, batch_size, rng):
             if len(losses) >= total:
                 break
-            stance_logits, senti_logits = model.forward([seqs.firsts[i] for i in idx], [seqs.seconds[i] for i in idx])
-            loss = task_loss(stance_logits, seqs.stance[idx]) + \
-                sentiment_weight * task_loss(senti_logits, seqs.sentiment[idx])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast == "bf16"):
+                stance_logits, senti_logits = model.forward([seqs.firsts[i] for i in idx],
+                                                            [seqs.seconds[i] for i in idx])
+            loss = task_loss(stance_logits.float(), seqs.stance[idx]) + \
+                sentiment_weight * task_loss(senti_logits.float(), seqs.sentiment[idx])
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -218,7 +218,8 @@ def train(config_path: str | Path | None = None, *, overrides: dict[str, Any] | 
                  weight_decay=tcfg["weight_decay"], warmup=tcfg["warmup"], seed=cfg["seed"],
                  sentiment_weight=tcfg["sentiment_weight"], max_steps=tcfg["max_steps"],
                  drop_speaker=cfg["data"]["input_dropout"]["speaker"],
-                 drop_context=cfg["data"]["input_dropout"]["context"], log=progress_logger(log))
+                 drop_context=cfg["data"]["input_dropout"]["context"], autocast=tcfg.get("autocast"),
+                 log=progress_logger(log))
     calibration = calibrate(model, data.dev, batch_size=cfg["eval"]["batch_size"])
     relevance = choose_thresholds(model, data.indomain_dev, load_targets(), batch_size=cfg["eval"]["batch_size"]) \
         if data.indomain_dev else {}

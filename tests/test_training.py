@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 
 from stance.errors import ConfigError
 from stance.model import SHIPPED_MODEL, Pair, current_model_path, load_model
@@ -106,3 +107,25 @@ def test_defaults_ship_with_the_package_and_data_paths_are_found_from_anywhere(t
     assert build_base_data(cfg).train  # the in-domain and real-news paths resolve beside the package
     with pytest.raises(ConfigError, match="data.realnews.path: nowhere.jsonl not found"):
         data_path("nowhere.jsonl", "data.realnews.path")
+
+
+def test_bf16_autocast_trains_to_nearly_the_same_loss_and_bad_values_are_refused():
+    from stance.corpora import Example
+    from stance.finetune import fit
+    from stance.model import new_model
+
+    items = [Example(text=f"We {verb} the tariffs on steel, number {i}.", target="tariffs", stance=label,
+                     sentiment="negative" if label == "against" else "positive", source="test")
+             for i in range(16) for verb, label in (("oppose", "against"), ("welcome", "favor"))]
+    runs = {}
+    for autocast in (None, "bf16"):
+        model = new_model(seed=0)
+        before = model.net.stance_head.weight.detach().clone()
+        runs[autocast] = fit(model, items, epochs=1, batch_size=8, lr=1e-4, weight_decay=0.0, warmup=0.1,
+                             sentiment_weight=1.0, seed=0, max_steps=3, autocast=autocast)
+        assert model.net.stance_head.weight.dtype == before.dtype  # weights stay fp32
+        assert not torch.equal(model.net.stance_head.weight, before)
+    assert all(abs(a - b) < 0.05 for a, b in zip(runs[None], runs["bf16"]))
+    with pytest.raises(ValueError, match="autocast"):
+        fit(new_model(seed=0), items, epochs=1, batch_size=8, lr=1e-4, weight_decay=0.0, warmup=0.1,
+            sentiment_weight=1.0, seed=0, max_steps=1, autocast="fp16")
