@@ -120,7 +120,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     quoted = article.text[sp.start:sp.end].rstrip("'\"”’ ")
     if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(is_cue(t) for t in doc):
         return replace(none, how="headline"), "headline"
-    if is_term(article, sp):
+    if is_term(article, sp) or _modifies_noun(doc, para, sp):
         return replace(none, how="term"), "term"
     form = "unclosed" if sp.unclosed else quote_form(article.clean, para, sp)
     sents = sentences.around(sp.start, sp.end)
@@ -131,7 +131,7 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last
-    if prev is not None and decided[prev][0].speaker is not None:
+    if prev is not None and decided[prev][0].speaker is not None and not _other_gender(found, decided[prev][0], att):
         same_para = spans[prev].paragraph == sp.paragraph
         opens_para = article.clean[para.start:sp.start].strip() in ('"', "“", "„", "'", "‘")
         near = 0 < sp.paragraph - spans[prev].paragraph <= CONTINUATION_PARAGRAPHS
@@ -141,6 +141,35 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     if len(article.text[sp.start:sp.end].split()) <= MAX_TERM_WORDS:
         return replace(none, how="term"), "term"
     return none, form
+
+
+def _other_gender(own: Attribution | None, prev: Attribution, att: Attributor) -> bool:
+    """'"...," she said.' after a quote of a known man: the quote's own "he"/"she" that found no
+    referent still rules out inheriting a speaker of the other gender."""
+    pronoun = (own.mention or "").lower() if own is not None else ""
+    wrong = {"he": "female", "she": "male"}.get(pronoun)
+    return wrong is not None and prev.speaker is not None and prev.speaker.type == "person" \
+        and att.salience.gender(prev.speaker.name) == wrong
+
+
+MODIFIER_DEPS = ("compound", "nmod")  # a noun naming a kind; an adjective ('"illegal" tariffs') judges: speech
+
+
+def _modifies_noun(doc: Any, para: Paragraph, sp: Span) -> bool:
+    """'the "overcapacity" narrative', 'the "dumping" claims': a quoted noun or two (no closing comma
+    or stop) that the parse hangs on the common noun right after the closing mark names a kind of
+    thing; it is not speech."""
+    toks = [t for t in doc if sp.start <= para.start + t.idx < sp.end and not t.is_punct]
+    if not toks or len(toks) > MAX_TERM_WORDS - 2 or sp.unclosed or "-" in doc.text[toks[0].idx:toks[-1].idx]:
+        return False  # ('a "zero-sum" game': a hyphened compound judges like an adjective)
+    if re.search(r"[.,;:!?]\W*$", doc.text[toks[0].idx:sp.end - para.start]):
+        return False
+    after = next((t for t in doc[toks[-1].i + 1:] if not t.is_punct), None)
+    if after is None or after.pos_ != "NOUN" or not after.text[:1].islower():
+        return False
+    root = next((t for t in toks if not sp.start <= para.start + t.head.idx < sp.end), None)
+    return root is not None and root.head.i == after.i and root.dep_ in MODIFIER_DEPS \
+        and all(t is root or sp.start <= para.start + t.head.idx < sp.end for t in toks)
 
 
 SIGNATURE = re.compile(r"[\"”’']?\s*[,]?\s*[―—–]\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})")

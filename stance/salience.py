@@ -53,6 +53,24 @@ def main_subject(tok: Any) -> bool:
     return verb.dep_ == "ROOT"
 
 
+# Nouns for something said, whose possessor said it: "Trump's claim that India offered 'zero tariffs'".
+SPEECH_NOUNS = frozenset("""claim remark remarks comment comments statement pledge promise commitment threat warning
+assertion insistence hint tweet accusation vow assurance boast declaration description suggestion argument
+insinuation allegation""".split())
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+
+
+def speech_owner(head: Any, stop: Callable[[Any], bool]) -> Any | None:
+    """The possessor of the speech noun a quote hangs under ("Trump's claim that ... '...'"), when
+    no cue (`stop`) comes first on the way up; else None."""
+    for anc in head.ancestors:
+        if stop(anc):
+            return None
+        if anc.pos_ == "NOUN" and anc.lemma_.lower() in SPEECH_NOUNS:
+            return next((c for c in anc.children if c.dep_ == "poss" and c.i < anc.i), None)
+    return None
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A canonical speaker: name, members when it is a group, and its type."""

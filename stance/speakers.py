@@ -17,8 +17,8 @@ from .bodies import SPOKES
 from .mentions import BODY_KINDS, Canonicalizer
 from .nlp import ADVERB_TAGS, repaired_people
 from .quotes import Span
-from .salience import (PRONOUNS, SUBJECT_DEPS, Resolved, Salience, according_to, gender_of_words, main_subject,
-                       surname_he)
+from .salience import (POSSESSIVE_PRONOUNS, PRONOUNS, SUBJECT_DEPS, Resolved, Salience, according_to,
+                       gender_of_words, main_subject, speech_owner, surname_he)
 from .titles import ROLE_NOUNS, TITLE_APPOSED, apposition_after, titled_person_at_end
 
 # Reporting verbs and phrases, by lemma.
@@ -91,6 +91,9 @@ def is_cue(tok: Any) -> bool:
         return True
     if tok.lower_ in ("said", "says") and tok.pos_ == "AUX":  # mis-tagged in a long sentence, left unlemmatised
         return True
+    if tok.lemma_.lower() == "point" and tok.pos_ == "VERB" and any(c.dep_ == "prt" and c.lower_ == "out"
+                                                                   for c in tok.children):
+        return True  # "Haddad pointed out that ..."
     if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
         return True
     return tok.lemma_.lower() in NOUN_CUES and tok.pos_ == "NOUN"
@@ -366,11 +369,16 @@ class Attributor:
         """Find a cue for `span` in the sentences around it and resolve its subject."""
         toks, offsets, cues = self._tokens_and_cues(sents, base, ranges)
         qtoks = toks[bisect_left(offsets, span.start):bisect_left(offsets, span.end)]
+        head = min(qtoks, key=lambda t: len(list(t.ancestors))) if qtoks else None
+        words = [t for t in qtoks if not t.is_punct]
+        owner = speech_owner(min(words, key=lambda t: len(list(t.ancestors))), lambda t: t in cues or is_cue(t)) \
+            if words else None
+        if owner is not None and not inside(owner, base, ranges):
+            return self._resolve_subject(owner, owner.head.text, base, ranges, speaks=False)
         if not cues:
             return self._from_sentence_before(span, sents, base, ranges)
         cue = None
-        if qtoks:
-            head = min(qtoks, key=lambda t: len(list(t.ancestors)))
+        if head is not None:
             above = [anc for anc in head.ancestors if anc in cues]
             # "Juncker says the bloc will respond by treating '...'": a cue verb in the future or the
             # infinitive is an act reported, not the report; the cue above it speaks
@@ -403,13 +411,18 @@ class Attributor:
         if subj is None or subj.lower_ in STOP_SUBJECTS or subj.lemma_.lower() in NOT_AGENTS:
             return None
         subj = titled_person_at_end(subj, cue) or subj
+        return self._resolve_subject(subj, cue.text if cue.lower_ != "according" else "according to", base, ranges)
+
+    def _resolve_subject(self, subj: Any, cue: str, base: int, ranges: Ranges, speaks: bool = True) -> Attribution:
+        """Who the subject of a cue (or the owner of a claim: not `speaks`, so no more salient for
+        it) is: a pronoun, a statement, a name or a phrase."""
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
-        if subj.lower_ in PRONOUNS:
+        if subj.lower_ in PRONOUNS or subj.lower_ in POSSESSIVE_PRONOUNS:
             if surname_he(subj) and self.canon.roster.match("He"):
                 hit = self.canon.roster.match("He")
                 who = Resolved(hit.name, hit.type)
             else:
-                who = self.salience.resolve(subj.lower_, base + subj.idx, sentence)
+                who = self.salience.resolve(POSSESSIVE_PRONOUNS.get(subj.lower_, subj.lower_), base + subj.idx, sentence)
             mention = subj.text
         else:
             mtoks = mention_tokens(subj, base, ranges)
@@ -419,9 +432,9 @@ class Attributor:
                 who = self.salience.resolve("any", base + subj.idx, sentence)
             else:
                 who = self._named_subject(subj, mtoks, mention, base, sentence)
-        if who is not None:  # who speaks is as salient as a main verb's subject
+        if who is not None and speaks:  # who speaks is as salient as a main verb's subject
             self.salience.add(base + subj.idx, sentence, who, True, True)
-        return Attribution(who, mention, cue.text if cue.lower_ != "according" else "according to", "cue")
+        return Attribution(who, mention, cue, "cue")
 
     def _named_subject(self, subj: Any, mtoks: list[Any], mention: str, base: int, sentence: int) -> Resolved | None:
         """The speaker a cue's noun-phrase subject names: a person in it, else the phrase canonicalised."""

@@ -1,0 +1,44 @@
+"""Speaker attribution on kinds of error met on news from many outlets, one short text per kind
+(written for the tests, not from the data). Helpers and the roster fixture come from test_speakers."""
+
+from __future__ import annotations
+
+from test_speakers import quotes_of, roster, speaker_of  # noqa: F401  (roster is a fixture)
+
+
+def test_a_quote_with_its_own_she_does_not_inherit_a_known_man(roster):
+    text = ('Commerce Secretary Howard Lutnick spoke first. "We are close to a deal," Lutnick said.\n\n'
+            '"We will answer any tariff with our own," she said.')
+    assert speaker_of(text, roster, "We are close") == "Howard Lutnick"
+    assert speaker_of(text, roster, "We will answer") is None
+
+
+def test_a_quote_under_a_claim_is_the_claimants(roster):
+    text = ('Trade Minister Ravi Menon answered on Friday. Responding to Senator Paul Grant\'s claim that the country '
+            'was a "closed economy," Menon said exports had doubled in five years.')
+    assert speaker_of(text, roster, "closed economy") == "Paul Grant"
+
+
+def test_the_owner_of_a_claim_does_not_become_who_speaks_next(roster):
+    text = ('Responding to Senator Paul Grant\'s claim that the country was a "closed economy," Trade Minister Ravi '
+            'Menon said exports had doubled.\n\n"We trade with everyone," he said.')
+    assert speaker_of(text, roster, "We trade") == "Ravi Menon"
+
+
+def test_a_quoted_noun_modifying_the_noun_after_it_is_no_speech(roster):
+    text = ('Trade Minister Ravi Menon said the pause on "mirror" duties could be extended, and he '
+            'rejected the "overproduction" narrative and the "unfair" levies.\n\n"We have done nothing wrong," Menon said.')
+    assert speaker_of(text, roster, "mirror") is None
+    assert speaker_of(text, roster, "overproduction") is None
+    assert speaker_of(text, roster, "unfair") == "Ravi Menon"  # an adjective judges: his words
+    assert speaker_of(text, roster, "We have done") == "Ravi Menon"
+
+
+def test_a_hyphened_quoted_modifier_stays_speech(roster):
+    text = 'Trade Minister Ravi Menon said the talks were no "win-lose" contest.'
+    assert speaker_of(text, roster, "win-lose") == "Ravi Menon"
+
+
+def test_pointed_out_is_a_cue(roster):
+    text = 'Economist Lena Ford pointed out that farm exports "cannot carry the whole burden" this year.'
+    assert speaker_of(text, roster, "cannot carry") == "Lena Ford"
