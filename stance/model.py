@@ -205,7 +205,8 @@ class StanceModel:
         order = sorted(range(len(firsts)), key=lambda i: (len(seconds[i]), seconds[i], len(firsts[i])))
         stance = torch.empty(len(firsts), len(STANCE_LABELS))
         senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
-        batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+        size = min(batch_size, getattr(self._int8, "batch", batch_size))  # int8 runs small calls (stance.quantized)
+        batches = [order[start:start + size] for start in range(0, len(order), size)]
 
         def run(item: tuple[list[int], dict[str, torch.Tensor]]) -> tuple[list[int], tuple[torch.Tensor, torch.Tensor]]:
             with torch.inference_mode():

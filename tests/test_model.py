@@ -136,6 +136,10 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
     int8._int8.workers, workers = 1, int8._int8.workers  # one batch after another: the same numbers
     assert [p.stance for p in int8.predict(pairs, batch_size=16)] == [p.stance for p in parallel]
     int8._int8.workers = workers
+    # whatever batch the caller asks for, int8 runs calls of its own small size (stance.quantized.BATCH),
+    # each with activation scales of its own: a caller's batch size does not change the numbers
+    assert int8._int8.batch < 16
+    assert [p.stance for p in int8.predict(pairs, batch_size=64)] == [p.stance for p in parallel]
     with pytest.raises(ModelError, match="cannot go back"):
         int8.set_precision("fp32")
     with pytest.raises(ModelError, match="unknown precision 'fp16'"):
