@@ -147,9 +147,7 @@ def _other_gender(own: Attribution | None, prev: Attribution, att: Attributor) -
     """'"...," she said.' after a quote of a known man: the quote's own "he"/"she" that found no
     referent still rules out inheriting a speaker of the other gender."""
     pronoun = (own.mention or "").lower() if own is not None else ""
-    wrong = {"he": "female", "she": "male"}.get(pronoun)
-    return wrong is not None and prev.speaker is not None and prev.speaker.type == "person" \
-        and att.salience.gender(prev.speaker.name) == wrong
+    return pronoun in ("he", "she") and prev.speaker is not None and att.salience.rules_out(pronoun, prev.speaker)
 
 
 MODIFIER_DEPS = ("compound", "nmod")  # a noun naming a kind; an adjective ('"illegal" tariffs') judges: speech

@@ -18,6 +18,7 @@ GROUP_PRONOUNS = {"they", "them"}
 BODY_PRONOUNS = {"it"}
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you", "who", "which", "that", "one"}
 MAX_SENTENCES_BACK = 6
+WRONG_GENDER = {"he": "female", "him": "female", "she": "male", "her": "male"}  # a pronoun -> whom it never is
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Phrases for the two parties of talks or a dispute, which the article named before.
 COUNTRY_PAIRS = {"countries", "nations", "governments", "economies"}
@@ -134,16 +135,21 @@ class Salience:
             ok = {"person", "body", "group"}
         else:
             return None
-        wrong = {"he": "female", "him": "female", "she": "male", "her": "male"}.get(p)
         for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
             cands = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type in ok
-                     and (wrong is None or self.gender(m.who.name) != wrong)]
+                     and not self.rules_out(p, m.who)]
             if not cands:
                 continue
             subjects = [m for m in cands if m.subject]
             mains = [m for m in subjects if m.main]
             return (mains or subjects or cands)[-1].who
         return None
+
+    def rules_out(self, pronoun: str, who: Resolved) -> bool:
+        """Whether a gendered pronoun cannot stand for `who`: "she" is never a person known to be a
+        man, nor "he" a woman."""
+        wrong = WRONG_GENDER.get(pronoun.lower())
+        return wrong is not None and who.type == "person" and self.gender(who.name) == wrong
 
     def pair(self, mention: str, pos: int) -> Resolved | None:
         """The two parties a pair phrase stands for ("both sides", "the two leaders", "both countries"):

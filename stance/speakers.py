@@ -154,6 +154,11 @@ def _clause_verb(tok: Any) -> Any | None:
     return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
+def _topmost(tokens: list[Any]) -> Any | None:
+    """The token nearest the root of the parse (first of equals), None for none."""
+    return min(tokens, key=lambda t: len(list(t.ancestors)), default=None)
+
+
 def _nearest_noun(cue: Any, sent: Any, base: int, ranges: Ranges) -> Any | None:
     """Fallback when the parse gives no subject: the closest name or noun left of the cue, else right of it."""
     left = [t for t in sent if t.i < cue.i and cue.i - t.i <= 6 and not inside(t, base, ranges)]
@@ -297,16 +302,19 @@ class Attributor:
         for tok in sent:
             if inside(tok, base, ranges):
                 continue
-            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") \
-                    and not (surname_he(tok) and self.canon.roster.match("He")):
+            family_he = self._family_he(tok)
+            if tok.dep_ in SUBJECT_DEPS and tok.lower_ in ("he", "she") and family_he is None:
                 who = self.salience.resolve(tok.lower_, base + tok.idx, self.sentence_no)
                 if who is not None:
                     self.salience.add(base + tok.idx, self.sentence_no, who, True, main_subject(tok))
-            elif surname_he(tok) and tok.ent_type_ != "PERSON":
-                hit = self.canon.roster.match("He")
-                if hit is not None:  # a capitalised "He" mid-sentence is the surname
-                    self.salience.add(base + tok.idx, self.sentence_no, Resolved(hit.name, hit.type),
-                                      tok.dep_ in SUBJECT_DEPS, main_subject(tok))
+            elif family_he is not None and tok.ent_type_ != "PERSON":  # a capitalised "He" mid-sentence
+                self.salience.add(base + tok.idx, self.sentence_no, family_he, tok.dep_ in SUBJECT_DEPS,
+                                  main_subject(tok))
+
+    def _family_he(self, tok: Any) -> Resolved | None:
+        """The roster's person of family name He when `tok` is that name, not the pronoun (`surname_he`)."""
+        hit = self.canon.roster.match("He") if surname_he(tok) else None
+        return Resolved(hit.name, hit.type) if hit is not None else None
 
     def _person_taken_for_org(self, ent: Any, sent: Any) -> bool:
         """"Penn Sovicheat, Secretary of State at the Ministry of Commerce,": a two- or three-word name
@@ -369,10 +377,9 @@ class Attributor:
         """Find a cue for `span` in the sentences around it and resolve its subject."""
         toks, offsets, cues = self._tokens_and_cues(sents, base, ranges)
         qtoks = toks[bisect_left(offsets, span.start):bisect_left(offsets, span.end)]
-        head = min(qtoks, key=lambda t: len(list(t.ancestors))) if qtoks else None
+        head = _topmost(qtoks)
         words = [t for t in qtoks if not t.is_punct]
-        owner = speech_owner(min(words, key=lambda t: len(list(t.ancestors))), lambda t: t in cues or is_cue(t)) \
-            if words else None
+        owner = speech_owner(_topmost(words), lambda t: t in cues or is_cue(t)) if words else None
         if owner is not None and not inside(owner, base, ranges):
             return self._resolve_subject(owner, owner.head.text, base, ranges, speaks=False)
         if not cues:
@@ -401,7 +408,7 @@ class Attributor:
         if any(inside(t, base, ranges) for t in before):
             return None  # a quote there: this one continues it (`stance.pipeline`)
         cues = [t for t in before if is_cue(t) and t.pos_ in ("VERB", "AUX")]
-        cue = min(cues, key=lambda t: len(list(t.ancestors)), default=None)  # the main verb's, over a clause's
+        cue = _topmost(cues)  # the main verb's, over a clause's
         found = self._from_subject(cue, base, ranges) if cue is not None else None
         return found if found is not None and found.speaker is not None and found.speaker.type == "person" else None
 
@@ -418,10 +425,8 @@ class Attributor:
         it) is: a pronoun, a statement, a name or a phrase."""
         sentence = self.sentence_at.get(base + subj.sent.start_char, self.sentence_no)
         if subj.lower_ in PRONOUNS or subj.lower_ in POSSESSIVE_PRONOUNS:
-            if surname_he(subj) and self.canon.roster.match("He"):
-                hit = self.canon.roster.match("He")
-                who = Resolved(hit.name, hit.type)
-            else:
+            who = self._family_he(subj)
+            if who is None:
                 who = self.salience.resolve(POSSESSIVE_PRONOUNS.get(subj.lower_, subj.lower_), base + subj.idx, sentence)
             mention = subj.text
         else:
