@@ -24,7 +24,8 @@ from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .salience import Resolved
-from .speakers import Attribution, Attributor, Ranges, inside, is_cue, mention_tokens
+from .speakers import Attribution, Attributor
+from .cues import Ranges, inside, is_cue, mention_tokens
 from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 
