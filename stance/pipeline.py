@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .articles import DEFAULT_MAX_CHARS, paragraphs, read_articles
+from .articles import DEFAULT_MAX_CHARS, read_articles
+from .cleaning import paragraphs
 from .bodies import BodyNames
 from .errors import ArticleError
 from .mentions import Canonicalizer

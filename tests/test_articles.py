@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from stance.articles import make_article, paragraphs, read_articles
+from stance.articles import read_articles
+from stance.cleaning import make_article, paragraphs
 from stance.pipeline import extract
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.articles import make_article
+from stance.cleaning import make_article
 from stance.pipeline import extract_article
 from stance.roster import load_roster
 

@@ -16,7 +16,7 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 
-from ..articles import make_article
+from ..cleaning import make_article
 from ..pipeline import extract_article
 from ..roster import load_roster
 from ..nlp import load_nlp

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..articles import make_article
+from ..cleaning import make_article
 from ..pipeline import extract_article
 from ..roster import load_roster
 

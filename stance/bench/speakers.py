@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ..articles import make_article
+from ..cleaning import make_article
 from ..io import read_jsonl
 from ..pipeline import extract_article
 from ..roster import fold, load_roster
