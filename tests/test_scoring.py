@@ -14,7 +14,8 @@ from stance.io import read_jsonl
 from stance.model import SHIPPED_MODEL, Pair, load_model
 from stance.records import Quote
 from stance.report import read_scores
-from stance.scoring import classify_file, directed, is_topic, score_paths, score_quotes
+from stance.classify import classify_file
+from stance.scoring import directed, is_topic, score_paths, score_quotes
 from stance.routes import ROUTES
 from stance.targets import load_targets, targets_for
 

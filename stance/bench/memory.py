@@ -39,7 +39,7 @@ def write_rows(path: Path, n_rows: int) -> None:
 def measure(method: str, rows: Path, precision: str) -> dict:
     """Run one method in this process; returns rows, seconds and this process's peak RSS."""
     from ..model import Pair, load_model
-    from ..scoring import classify_file
+    from ..classify import classify_file
 
     model = load_model(precision=precision)
     start = time.perf_counter()

@@ -121,7 +121,7 @@ def classify(
                                         "(about a sixth of the work at five targets a quote) and the field."),
 ) -> None:
     """Score {text, target} rows: stance and sentiment."""
-    from ..scoring import classify_file
+    from ..classify import classify_file
     from ..targets import load_targets
 
     try:
