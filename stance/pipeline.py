@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .articles import DEFAULT_MAX_CHARS, read_articles
-from .cleaning import paragraphs
 from .bodies import BodyNames
+from .cleaning import paragraphs
+from .cues import Ranges, is_cue
 from .errors import ArticleError
+from .layout import (attribute_headlines, colon_intro, complete_names, dash_signature, message_from, norm_text,
+                     share_along_chains)
 from .mentions import Canonicalizer
 from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
@@ -26,7 +29,6 @@ from .records import Article, BatchReport, Paragraph, Quote, quote_id
 from .roster import Roster, load_roster
 from .salience import Resolved
 from .speakers import Attribution, Attributor
-from .cues import Ranges, inside, is_cue, mention_tokens
 from .targets import load_targets
 from .terms import MAX_TERM_WORDS, is_term
 
@@ -41,10 +43,6 @@ class Skipped:
 
     source: str
     error: ArticleError
-
-
-def _norm_text(s: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", s.lower().replace("’", "'")))
 
 
 def _is_heading(para: Paragraph) -> bool:
@@ -78,9 +76,9 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
             decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed, sents)
             if decided[i][0].speaker is not None and decided[i][1] != "headline":
                 last_attributed = i
-    _share_along_chains(spans, decided)
-    _attribute_headlines(article, spans, decided, att)
-    _complete_names(decided, att)
+    share_along_chains(spans, decided)
+    attribute_headlines(article, spans, decided, att)
+    complete_names(decided, att)
     return [_to_quote(article, paras, spans, i, decided[i], fixed, att.canon) for i in range(len(spans))]
 
 
@@ -128,8 +126,8 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     sents = sentences.around(sp.start, sp.end)
     found = att.from_cue(sp, sents, para.start, ranges)
     if found is None or found.speaker is None:
-        found = _dash_signature(article, att, sp) or _message_from(article, para, doc, att, sp) \
-            or _colon_intro(article, para, doc, att, sp, ranges) or found
+        found = dash_signature(article, att, sp) or message_from(article, para, doc, att, sp) \
+            or colon_intro(article, para, doc, att, sp, ranges) or found
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last
@@ -172,122 +170,6 @@ def _modifies_noun(doc: Any, para: Paragraph, sp: Span) -> bool:
         and all(t is root or sp.start <= para.start + t.head.idx < sp.end for t in toks)
 
 
-SIGNATURE = re.compile(r"[\"”’']?\s*[,]?\s*[―—–]\s*([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})")
-
-
-def _dash_signature(article: Article, att: Attributor, sp: Span) -> Attribution | None:
-    """'"..." ― Jane Doe': a name signed after a dash, as in letters, vox pops and epigraphs."""
-    m = SIGNATURE.match(article.clean, sp.end)
-    if m is None:
-        return None
-    name = m.group(1)
-    who = att.canon.person(name)
-    return Attribution(who, name, None, "cue")
-
-
-MESSAGE_FROM = re.compile(
-    r"[\"”’']?\s*(?:That|This|Such|Those|These)\s+(?:was|is|were|are|came|comes)\s+(?:the\s+)?(?:[a-z]+\s+)?"
-    r"(?:message|word|words|warning|verdict|view|response|reaction|assessment|promise|pledge|answer|reply)\s+"
-    r"(?:from|of)\s+([^.,;:!?\n]{2,120})")
-
-
-COLON_BEFORE = re.compile(r":\s*[\"“‘']?\s*$")
-SPEAKING_ENTS = ("PERSON", "ORG", "NORP", "GPE")
-
-
-def _colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span,
-                 ranges: Ranges) -> Attribution | None:
-    """'Lula was defiant when asked about the threat: "The world has changed."': a quote after the
-    colon of a clause without a reporting verb is the words of that clause's subject, when the
-    subject is a named person, a body or a country, or a pronoun for one."""
-    if not COLON_BEFORE.search(article.clean[max(para.start, sp.start - 6):sp.start]):
-        return None
-    at = sp.start - para.start
-    sent = next((s for s in doc.sents if s.start_char < at <= s.end_char + 3), None)
-    if sent is None:
-        return None
-    clause = [t for t in sent if t.idx < at and not inside(t, para.start, ranges)]
-    subj = next((t for t in clause if t.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None:
-        return None
-    if subj.lower_ in ("he", "she", "they"):
-        who = att.salience.resolve(subj.lower_, para.start + subj.idx,
-                                   att.sentence_at.get(para.start + sent.start_char, att.sentence_no))
-        return Attribution(who, subj.text, None, "cue") if who is not None else None
-    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in SPEAKING_ENTS), None)
-    if ent is None:
-        return None
-    who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
-        att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
-    if who is None:
-        return None
-    att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
-    mtoks = mention_tokens(subj, para.start, ranges)
-    return Attribution(who, doc[mtoks[0].i: mtoks[-1].i + 1].text, None, "cue")
-
-
-def _message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span) -> Attribution | None:
-    """'"..." That was the message from Prime Minister Jane Doe': the speaker named just after."""
-    m = MESSAGE_FROM.match(article.clean, sp.end)
-    if m is None:
-        return None
-    lo, hi = m.start(1) - para.start, m.end(1) - para.start
-    ents = [e for e in doc.ents if lo <= e.start_char and e.end_char <= hi and e.label_ in ("PERSON", "ORG", "NORP")]
-    if not ents:
-        return None
-    e = min(ents, key=lambda x: (("PERSON", "ORG", "NORP").index(x.label_), x.start_char))  # "Canadian PM Jane Doe"
-    who = att.canon.person(e.text) if e.label_ == "PERSON" else \
-        att.canon.phrase(e.text, person_names=[], plural=e.label_ == "NORP", is_org=e.label_ == "ORG")
-    return Attribution(who, e.text, None, "cue") if who is not None else None
-
-
-def _share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]) -> None:
-    """Pieces of one multi-paragraph quote share a speaker, even when the cue is in a later piece."""
-    for i in range(len(spans) - 1, -1, -1):
-        prev = spans[i].continues
-        if prev is not None and decided[prev][0].speaker is None and decided[i][0].speaker is not None:
-            src = decided[i][0]
-            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation"), decided[prev][1])
-
-
-HEADLINE_CUE = re.compile(
-    r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:says|hails|slams|warns|vows|calls|urges|blasts|touts|decries|"
-    r"rejects|insists|admits|claims|denies|pledges|praises|criticises|criticizes|accuses|dubs|brands)\b")
-
-
-def _attribute_headlines(article: Article, spans: list[Span], decided: list[tuple[Attribution, str]],
-                         att: Attributor) -> None:
-    """A headline quoting words that a body quote attributes takes that speaker; else the name
-    before a headline cue ("Trump hails 'great deal' with Xi"), known to the roster or the article."""
-    for i, (_, kind) in enumerate(decided):
-        if kind != "headline":
-            continue
-        key = _norm_text(article.text[spans[i].start:spans[i].end])
-        for j, (other, okind) in enumerate(decided):
-            if okind != "headline" and other.speaker is not None and key and \
-                    key in _norm_text(article.text[spans[j].start:spans[j].end]):
-                decided[i] = (Attribution(other.speaker, None, None, "headline"), "headline")
-                break
-        else:
-            line_start = article.clean.rfind("\n", 0, spans[i].start) + 1
-            m = HEADLINE_CUE.match(article.clean, line_start)
-            if m is None or m.end(1) > spans[i].start:
-                continue
-            who = att.canon.known(m.group(1))
-            if who is not None:
-                decided[i] = (Attribution(who, m.group(1), None, "headline"), "headline")
-
-
-def _complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> None:
-    """A one-word speaker met before its full name (a headline, a lede) takes the full name the
-    article gives later; the NER may have called "Carney" an ORG."""
-    for i, (a, kind) in enumerate(decided):
-        one_word = a.speaker is not None and a.speaker.type in ("person", "body") and " " not in a.speaker.name
-        full = att.canon.known_full_name(a.speaker.name) if one_word else None
-        if full and full != a.speaker.name:
-            decided[i] = (replace(a, speaker=Resolved(full, "person")), kind)
-
-
 def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: int,
               decision: tuple[Attribution, str], fixed: dict[str, str] | None, canon: Canonicalizer) -> Quote:
     sp = spans[i]
@@ -312,7 +194,7 @@ def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: in
 
 def copy_key(text: str, speaker: str | None) -> tuple[str, str | None]:
     """What makes two quotes syndicated copies: the same words (case, punctuation aside) by the same speaker."""
-    return _norm_text(text), speaker
+    return norm_text(text), speaker
 
 
 def first_copy(seen: dict[tuple[str, str | None], str], text: str, speaker: str | None, quote_id: str) -> str | None:
