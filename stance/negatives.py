@@ -25,7 +25,7 @@ from .annotations import LabeledQuote
 from .corpora import Example, from_labeled
 from .bench import macro_f1
 from .config import STANCE_LABELS
-from .model import TOPIC_ROUTE, Pair, StanceModel
+from .model import TOPIC_ROUTE, Pair, Settings, StanceModel
 from .routes import ADDRESSED, invoked_only, names
 from .scoring import directed
 from .targets import TargetConfig
@@ -254,7 +254,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         write_settings(args.model, settings)
         report = {k: v for k, v in report.items() if k in keep}
     load_model(args.model)  # still loads: the version fingerprint does not cover the thresholds
+    note_in_card(args.model, args.precision, read_settings(args.model))
     print(json.dumps(report, indent=2))
+
+
+def note_in_card(path: Path, precision: str, settings: Settings) -> None:
+    """Append to the checkpoint's model card (when it has one) the thresholds it now holds, dated, so
+    the card never shows thresholds the model no longer uses (the lines above it are the training run's)."""
+    from datetime import date
+
+    card = Path(path) / "model_card.md"
+    if not card.is_file():
+        return
+    held = settings.relevance_thresholds if precision == "fp32" else settings.precision_thresholds.get(precision, {})
+    shown = ", ".join(f"{route} {value}" for route, value in sorted(held.items()))
+    line = (f"- {date.today().isoformat()}: {precision} thresholds chosen again on the dev split "
+            f"(`python -m stance.negatives MODEL --precision {precision}`); now {shown}. These replace the "
+            f"{precision} thresholds given above.\n")
+    text = card.read_text(encoding="utf-8")
+    head = "## Thresholds chosen after training"
+    if head not in text:
+        text = text.rstrip("\n") + f"\n\n{head}\n\n"
+    card.write_text(text + line, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -106,3 +106,20 @@ def test_int8_thresholds_are_chosen_on_int8_predictions_and_used_only_in_int8(tm
     assert int8.relevance_threshold("named") == after.precision_thresholds["int8"]["named"]
     assert int8.relevance_threshold("named", topic=True) == after.precision_thresholds["int8"]["topic"]
     assert fp32.relevance_threshold("named", topic=True) == before.relevance_thresholds.get("topic")
+
+
+def test_thresholds_chosen_again_are_noted_in_the_model_card(tmp_path):
+    from stance.model import Settings
+    from stance.negatives import note_in_card
+
+    (tmp_path / "model_card.md").write_text("# m\n\n- named: 0.5 (chosen after training)\n", encoding="utf-8")
+    note_in_card(tmp_path, "int8", Settings(precision_thresholds={"int8": {"named": 0.6, "topic": 0.4}}))
+    note_in_card(tmp_path, "fp32", Settings(relevance_thresholds={"named": 0.55}))
+    note_in_card(tmp_path / "nowhere", "fp32", Settings())  # no card: nothing written, no error
+    card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
+    assert card.startswith("# m\n\n- named: 0.5")  # the training run's lines stay
+    assert card.count("## Thresholds chosen after training") == 1
+    int8_line, fp32_line = card.strip().splitlines()[-2:]
+    assert "int8 thresholds" in int8_line and "named 0.6, topic 0.4" in int8_line
+    assert "fp32 thresholds" in fp32_line and "named 0.55" in fp32_line and "topic" not in fp32_line
+    assert not (tmp_path / "nowhere").exists()
