@@ -37,7 +37,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the bac
 SHIPPED_MODEL = RESOURCES / "model"
 STANCE_HOME_ENV = "STANCE_HOME"
 FORMAT_VERSION = 1
-PRECISIONS = ("fp32", "bf16", "int8")  # scoring arithmetic; fp32 is the reference
+CHECKED = "int8-checked"  # int8, its close calls scored again exactly (StanceModel.set_precision)
+PRECISIONS = ("fp32", "bf16", "int8", CHECKED)  # scoring arithmetic; fp32 is the reference
 AUTO = "auto"  # the command line's default: the fastest precision that keeps the labels (best_precision)
 # Relevance thresholds of a model that has none of its own: a quote that names or points at a
 # target keeps the most probable label (None); a target only its paragraph names, or only its
@@ -126,10 +127,11 @@ class StanceModel:
         self._targets: TargetConfig | None = None
         self.precision = "fp32"  # arithmetic used by `logits`: fp32, bf16 (weights converted) or int8 (quantised)
         self._int8: object | None = None  # the ONNX Runtime int8 session standing in for the network (stance.quantized)
+        self._recheck = False  # int8-checked: close calls of the int8 pass run again through `net` (stance.quantized)
 
     @property
     def quantized(self) -> bool:
-        return self.precision == "int8"
+        return self.precision in ("int8", CHECKED)
 
     @property
     def model_version(self) -> str:
@@ -199,25 +201,40 @@ class StanceModel:
         """Raw stance and sentiment logits of one batch of (target, segment) pairs."""
         return self._run(self._encoded(firsts, seconds))
 
-    def logits(self, firsts: Sequence[str], seconds: Sequence[str], *,
-               batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
-        """Raw (uncalibrated) stance and sentiment logits; batches grouped by length, a quote's pairs together."""
-        order = sorted(range(len(firsts)), key=lambda i: (len(seconds[i]), seconds[i], len(firsts[i])))
+    def logits(self, firsts: Sequence[str], seconds: Sequence[str], *, batch_size: int = 64,
+               gates: Sequence[float | None] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Raw (uncalibrated) stance and sentiment logits; batches grouped by length, a quote's pairs together.
+        In int8-checked, the rows whose int8 label is a close call are scored again by the exact network:
+        `gates` gives each row's relevance threshold when its label will be gated (None: the most probable)."""
         stance = torch.empty(len(firsts), len(STANCE_LABELS))
         senti = torch.empty(len(firsts), len(SENTIMENT_LABELS))
-        size = min(batch_size, getattr(self._int8, "batch", batch_size))  # int8 runs small calls (stance.quantized)
+        was_training = self.net.training
+        self.net.eval()
+        self._fill(stance, senti, firsts, seconds, range(len(firsts)), batch_size, int8=self._int8 is not None)
+        if self._recheck:
+            from .quantized import close_calls
+
+            redo = close_calls(stance, senti, firsts, self.settings, gates)
+            self._fill(stance, senti, firsts, seconds, redo, batch_size, int8=False)
+        self.net.train(was_training)
+        return stance, senti
+
+    def _fill(self, stance: torch.Tensor, senti: torch.Tensor, firsts: Sequence[str], seconds: Sequence[str],
+              rows: Sequence[int], batch_size: int, *, int8: bool) -> None:
+        """Score `rows` into `stance` / `senti`, by the int8 session or by the network itself."""
+        order = sorted(rows, key=lambda i: (len(seconds[i]), seconds[i], len(firsts[i])))
+        size = min(batch_size, self._int8.batch) if int8 else batch_size  # int8 runs small calls (stance.quantized)
         batches = [order[start:start + size] for start in range(0, len(order), size)]
+        runner = self._int8 if int8 else self.net
 
         def run(item: tuple[list[int], dict[str, torch.Tensor]]) -> tuple[list[int], tuple[torch.Tensor, torch.Tensor]]:
             with torch.inference_mode():
-                return item[0], self._run(item[1])
+                return item[0], runner(**item[1])
 
-        was_training = self.net.training
-        self.net.eval()
         # Tokenised in this thread (the tokenizer's settings are set per call, so it is not shared
         # across threads); `pool.map` draws the batches here and only the int8 calls run in workers.
         encoded = ((idx, self._encoded([firsts[i] for i in idx], [seconds[i] for i in idx])) for idx in batches)
-        workers = getattr(self._int8, "workers", 1)
+        workers = self._int8.workers if int8 else 1
         if workers > 1 and len(batches) > 1:  # int8: batches side by side, a core each (stance.quantized)
             with ThreadPoolExecutor(workers) as pool:
                 done = list(pool.map(run, encoded))
@@ -225,14 +242,14 @@ class StanceModel:
             done = map(run, encoded)
         for idx, (s, t) in done:
             stance[idx], senti[idx] = s.float(), t.float()
-        self.net.train(was_training)
-        return stance, senti
 
-    def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64, sentiment: bool = True) -> list[Prediction]:
+    def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64, sentiment: bool = True,
+                gates: Sequence[float | None] | None = None) -> list[Prediction]:
         """Calibrated stance per pair and sentiment per distinct quote (same order as `pairs`).
         `sentiment=False` skips the sentiment pass (one per distinct quote, about a sixth of the
         work at five targets a quote; none with `pair_sentiment`, whose sentiment is the mean over the
-        quote's pairs of this call); each prediction's `sentiment` is then empty."""
+        quote's pairs of this call); each prediction's `sentiment` is then empty. `gates`: each pair's
+        relevance threshold where the caller gates its label (int8-checked scores pairs near it again)."""
         if not pairs:
             return []
         segments = [self.segment(p) for p in pairs]
@@ -240,8 +257,9 @@ class StanceModel:
         from_pairs = self.settings.pair_sentiment
         quotes = list(dict.fromkeys(plain)) if sentiment else []
         firsts = [_clean_target(p.target) for p in pairs] + ([] if from_pairs else [""] * len(quotes))
+        row_gates = None if gates is None else [*gates, *([] if from_pairs else [None] * len(quotes))]
         stance_logits, senti_logits = self.logits(firsts, segments + ([] if from_pairs else quotes),
-                                                  batch_size=batch_size)
+                                                  batch_size=batch_size, gates=row_gates)
         stance = torch.softmax(stance_logits[: len(pairs)] / self.settings.stance_temperature, dim=-1)
         senti = torch.softmax(senti_logits[0 if from_pairs else len(pairs):] / self.settings.sentiment_temperature,
                               dim=-1)
@@ -278,11 +296,14 @@ class StanceModel:
 
     def set_precision(self, precision: str) -> StanceModel:
         """Scoring arithmetic: `fp32` (the reference), `bf16` (weights in bfloat16; fast where the CPU has native
-        bfloat16, e.g. AVX512-BF16 or AMX) or `int8` (dynamic quantisation). See `stance.bench.speed`."""
+        bfloat16, e.g. AVX512-BF16 or AMX), `int8` (dynamic quantisation) or `int8-checked` (int8, then the
+        close calls scored again exactly: `_checked`). See `stance.bench.speed`."""
         if precision not in PRECISIONS:
             raise ModelError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
         if precision == "int8":
-            return self if self.quantized else self.quantize()
+            return self if self.precision == "int8" else self.quantize()
+        if precision == CHECKED:
+            return self._checked()
         if self.quantized or self.precision == "bf16" and precision != "bf16":
             raise ModelError(f"a {self.precision} model cannot go back to {precision}; load it again")
         if precision == "bf16":
@@ -290,6 +311,21 @@ class StanceModel:
             # every call (measured 1.1x slower than converting once, same labels)
             self.net = self.net.to(torch.bfloat16)
         self.precision = precision
+        return self
+
+    def _checked(self) -> StanceModel:
+        """int8 through ONNX Runtime for every row, then the rows whose int8 label is a close call
+        (`stance.quantized.close_calls`) through the network itself, in bfloat16 where the CPU has it
+        natively, else fp32: int8's speed with, on the benchmarks, fp32's labels (README, speed). The
+        relevance thresholds are the fp32 ones. Falls back to plain int8 where ONNX Runtime is missing."""
+        if self.quantized or self.precision == "bf16":
+            raise ModelError(f"a {self.precision} model cannot become {CHECKED}; load it again")
+        self.quantize()
+        if self._int8 is None:  # torch's quantisation (shared layers or no ONNX Runtime): no exact network left
+            return self
+        if cpu_has_native_bf16():
+            self.net = self.net.to(torch.bfloat16)
+        self._recheck, self.precision = True, CHECKED
         return self
 
     def save(self, path: str | Path, *, day: date | None = None) -> str:
@@ -346,14 +382,18 @@ def cpu_has_int8_dot() -> bool:
 
 def best_precision(settings: Settings | None = None) -> tuple[str, str]:
     """(precision, why): the fastest arithmetic that keeps the benchmarks within a point of fp32 on
-    this CPU. bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32; on the AVX512-BF16
-    EPYC int8 is faster since its batches run side by side, but one benchmark, real-news sentiment,
-    falls 1.09 points from fp32 in int8 against 0.55 at most in bf16, see README); else int8
-    (ONNX Runtime, stance.quantized) where the CPU has int8 dot products (VNNI/AMX) and the model
-    carries relevance thresholds chosen for int8 on its dev split (`precision_thresholds`; with the
-    fp32 thresholds int8 moves the gated matrix more); else fp32."""
+    this CPU. `int8-checked` where the CPU has int8 dot products (VNNI/AMX) and ONNX Runtime is
+    installed, for a plain cross-encoder: int8 for every row, its close calls scored again in bf16 or
+    fp32 (on the 2-core AVX512-BF16 EPYC, 10,000 classify rows: 5.7x the naive pipeline, every
+    benchmark within a point of fp32; pure int8 loses up to 2 points on the in-domain test, see
+    README); else bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32); else int8
+    where the CPU has int8 dot products and the model carries int8 thresholds; else fp32."""
     from .quantized import available
 
+    plain = settings is None or not settings.shared_layers
+    if cpu_has_int8_dot() and available() and plain:
+        return CHECKED, ("the CPU has int8 dot products (VNNI/AMX): int8, close calls scored again in "
+                         + ("bf16" if cpu_has_native_bf16() else "fp32"))
     if cpu_has_native_bf16():
         return "bf16", "the CPU has native bfloat16 (AVX512-BF16/AMX)"
     if settings is not None and "int8" in settings.precision_thresholds and cpu_has_int8_dot() and available():

@@ -162,7 +162,9 @@ def _windows(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
 def _score_window(window: list[_Item], model: StanceModel, batch_size: int, gated: bool = True) -> Iterator[dict[str, Any]]:
     """One model call for the window (it sorts by length inside); records back in input order."""
     pairs = [Pair(it.pair.text, t, it.pair.speaker, it.pair.context) for it in window if it.pair for t in it.targets]
-    preds: Iterator[Prediction] = iter(model.predict(pairs, batch_size=batch_size))
+    gates = [model.relevance_threshold(via, topic=topic) if gated else None
+             for it in window if it.pair for via, topic in zip(it.via, it.topic)]
+    preds: Iterator[Prediction] = iter(model.predict(pairs, batch_size=batch_size, gates=gates))
     for it in window:
         out = dict(it.record)
         out["stance"], out["sentiment"] = {}, None

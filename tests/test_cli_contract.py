@@ -28,7 +28,7 @@ def test_help_has_plain_placeholders_and_no_type_names(command):
 
 def test_choices_are_shown_and_enforced(tmp_path):
     help_text = runner.invoke(app, ["score", "--help"]).output
-    assert "[jsonl|csv|parquet]" in help_text and "[auto|fp32|bf16|int8]" in help_text
+    assert "[jsonl|csv|parquet]" in help_text and "[auto|fp32|bf16|int8|int8-checked]" in help_text
     (tmp_path / "a.txt").write_text('"Hello," she said.\n', encoding="utf-8")
     for bad in (["--precision", "fast"], ["--format", "xml"]):
         res = runner.invoke(app, ["score", str(tmp_path / "a.txt"), *bad])

@@ -146,6 +146,56 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
         load_model(precision="fp16")
 
 
+def test_int8_checked_scores_its_close_calls_again_exactly(tmp_path, monkeypatch):
+    from stance.bench.speed import workload
+    from stance.model import cpu_has_native_bf16
+    from stance.quantized import CLOSE_CALL
+
+    monkeypatch.setenv("STANCE_HOME", str(tmp_path))
+    pairs = workload(200)  # 40 news sentences, 5 targets each, plus a sentiment pass per sentence
+    exact = load_model(precision="bf16" if cpu_has_native_bf16() else "fp32")
+    int8 = load_model(precision="int8").predict(pairs)
+    checked_model = load_model(precision="int8-checked")
+    assert checked_model.precision == "int8-checked" and checked_model.quantized
+    assert checked_model.relevance_threshold("named") == exact.relevance_threshold("named")  # fp32's thresholds
+    checked = checked_model.predict(pairs)
+    reference = exact.predict(pairs)
+
+    def margin(probs: dict) -> float:
+        top = sorted(probs.values(), reverse=True)
+        return top[0] - top[1]
+
+    close = [margin(p.stance) < CLOSE_CALL["stance"] for p in int8]
+    assert 0 < sum(close) < len(pairs)  # some rows are close calls, most are not
+    for c, i, e, was_close in zip(checked, int8, reference, close):
+        if was_close:  # scored again: the exact network's numbers (other batches: bf16 rounding differs a little)
+            assert c.stance == pytest.approx(e.stance, abs=1e-2)
+        else:  # not a close call, not scored again: int8's numbers
+            assert c.stance == pytest.approx(i.stance, abs=1e-6)
+    agree = lambda xs: sum(a.stance_label == b.stance_label for a, b in zip(xs, reference)) / len(pairs)  # noqa: E731
+    assert agree(checked) >= agree(int8) and agree(checked) >= 0.99
+    # gated labels: a pair whose relevance is near its gate is scored again too
+    gated = checked_model.predict(pairs, gates=[0.5] * len(pairs))
+    near = [abs(p.stance["favor"] + p.stance["against"] - 0.5) < CLOSE_CALL["stance"] for p in int8]
+    for g, e, i, was_near in zip(gated, reference, int8, near):
+        if was_near:
+            assert g.stance == pytest.approx(e.stance, abs=1e-2)
+
+
+def test_auto_takes_int8_checked_where_the_cpu_has_int8_dot_products(monkeypatch):
+    from stance import model as model_module
+    from stance.model import best_precision, read_settings
+
+    settings = read_settings(SHIPPED_MODEL)
+    for flags, expected in (({"avx512_vnni", "avx512_bf16"}, "int8-checked"), ({"avx_vnni"}, "int8-checked"),
+                            ({"avx512_bf16"}, "bf16"), ({"avx2"}, "fp32")):
+        monkeypatch.setattr(model_module, "_cpu_flags", lambda flags=flags: set(flags))
+        assert best_precision(settings)[0] == expected, flags
+    monkeypatch.setattr(model_module, "_cpu_flags", lambda: {"avx512_vnni"})
+    shared = Settings(shared_layers=3)  # no ONNX export for shared layers: no int8-checked either
+    assert best_precision(shared)[0] == "fp32"
+
+
 def test_shipped_model_is_trained_well_above_chance_on_the_indomain_test_part(shipped):
     from sklearn.metrics import f1_score
 

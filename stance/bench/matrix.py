@@ -131,7 +131,8 @@ def score_set(model: StanceModel, quotes: Sequence[GoldQuote], speakers: dict[st
             items.append((q, quote_item(rec, config, view)))
     pairs = [Pair(it.pair.text, t, it.pair.speaker, it.pair.context) for _, it in items for t in it.targets]
     start = time.perf_counter()
-    preds = iter(model.predict(pairs, batch_size=batch_size))
+    gates = [model.relevance_threshold(via, topic=topic) for _, it in items for via, topic in zip(it.via, it.topic)]
+    preds = iter(model.predict(pairs, batch_size=batch_size, gates=gates))  # gates: int8-checked's close calls
     out = Scored()
     for q, it in items:
         for target, via in zip(it.targets, it.via):

@@ -21,7 +21,9 @@ Each method runs in its own process, so its peak RSS is its own:
   shared by its targets when the checkpoint has `shared_layers`);
 - `bf16`: the same with the weights in bfloat16 (`--precision bf16`): fast where the CPU has native
   bfloat16 (AVX512-BF16, AMX), slow where it has not;
-- `int8`: the same through ONNX Runtime with int8 linear layers (`--precision int8`, stance.quantized).
+- `int8`: the same through ONNX Runtime with int8 linear layers (`--precision int8`, stance.quantized);
+- `int8-checked`: int8, then the close calls (stance.quantized.close_calls) scored again in bf16 where
+  the CPU has native bfloat16, else fp32 (the default where the CPU has int8 dot products).
 With `shared_layers` > 0 the pipeline and `plain` run the same weights as a plain cross-encoder,
 which is how a pipeline would serve them; their probabilities differ a little from the shipped
 layout's (the `labels = batched` column says how often the labels agree).
@@ -41,7 +43,7 @@ from ..model import PRECISIONS, Pair, StanceModel, cpu_has_int8_dot, cpu_has_nat
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")
-METHODS = ("pipeline", "plain", "batched", "bf16", "int8")
+METHODS = ("pipeline", "plain", "batched", "bf16", "int8", "int8-checked")
 
 
 def news_sentences() -> list[str]:

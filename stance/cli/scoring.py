@@ -14,12 +14,13 @@ from .common import EXIT_SKIPPED, FIXED, load_fixed
 MODEL = typer.Option(None, "--model", help="Model folder (default: the promoted model, else the shipped one).")
 TARGETS = typer.Option(None, "--targets-file", help="Targets YAML: the actors and topics scored (default: the packaged one).")
 BATCH = typer.Option(64, "--batch-size", help="Pairs per forward pass.")
-Precision = Literal["auto", "fp32", "bf16", "int8"]
+Precision = Literal["auto", "fp32", "bf16", "int8", "int8-checked"]
 Engine = Literal["local", "ray"]
 PRECISION = typer.Option("auto", "--precision",
-                         help="auto (default: bf16 where the CPU has native bfloat16, else int8 where it has "
-                              "int8 dot products (VNNI/AMX) and the model int8 thresholds, else fp32), fp32 "
-                              "(the reference), bf16 or int8; see the README's speed table.")
+                         help="auto (default: int8-checked where the CPU has int8 dot products (VNNI/AMX), "
+                              "else bf16 where it has native bfloat16, else fp32), fp32 (the reference), bf16, "
+                              "int8, or int8-checked (int8, its close calls scored again in bf16/fp32); see the "
+                              "README's speed table.")
 
 
 def load_for_cli(model: Optional[Path], precision: str):  # noqa: ANN201
