@@ -148,7 +148,7 @@ def test_bf16_and_int8_scoring_stay_close_to_fp32(tmp_path, monkeypatch):
 
 def test_int8_checked_scores_its_close_calls_again_exactly(tmp_path, monkeypatch):
     from stance.bench.speed import workload
-    from stance.model import cpu_has_native_bf16
+    from stance.precision import cpu_has_native_bf16
     from stance.quantized import CLOSE_CALL
 
     monkeypatch.setenv("STANCE_HOME", str(tmp_path))
@@ -183,15 +183,16 @@ def test_int8_checked_scores_its_close_calls_again_exactly(tmp_path, monkeypatch
 
 
 def test_auto_takes_int8_checked_where_the_cpu_has_int8_dot_products(monkeypatch):
-    from stance import model as model_module
-    from stance.model import best_precision, read_settings
+    from stance import precision as precision_module
+    from stance.model import read_settings
+    from stance.precision import best_precision
 
     settings = read_settings(SHIPPED_MODEL)
     for flags, expected in (({"avx512_vnni", "avx512_bf16"}, "int8-checked"), ({"avx_vnni"}, "int8-checked"),
                             ({"avx512_bf16"}, "bf16"), ({"avx2"}, "fp32")):
-        monkeypatch.setattr(model_module, "_cpu_flags", lambda flags=flags: set(flags))
+        monkeypatch.setattr(precision_module, "_cpu_flags", lambda flags=flags: set(flags))
         assert best_precision(settings)[0] == expected, flags
-    monkeypatch.setattr(model_module, "_cpu_flags", lambda: {"avx512_vnni"})
+    monkeypatch.setattr(precision_module, "_cpu_flags", lambda: {"avx512_vnni"})
     shared = Settings(shared_layers=3)  # no ONNX export for shared layers: no int8-checked either
     assert best_precision(shared)[0] == "fp32"
 

@@ -83,7 +83,8 @@ def test_thresholds_are_chosen_per_route_and_stored():
 def test_int8_thresholds_are_chosen_on_int8_predictions_and_used_only_in_int8(tmp_path, monkeypatch):
     import shutil
 
-    from stance.model import best_precision, read_settings
+    from stance.model import read_settings
+    from stance.precision import best_precision
     from stance.negatives import choose_int8_thresholds
 
     monkeypatch.setenv("STANCE_HOME", str(tmp_path / "home"))

@@ -39,7 +39,8 @@ import sys
 import time
 
 from ..corpora import MARK_CLOSE, MARK_OPEN, load_newsmtsc
-from ..model import PRECISIONS, Pair, StanceModel, cpu_has_int8_dot, cpu_has_native_bf16, load_model
+from ..model import PRECISIONS, Pair, StanceModel, load_model
+from ..precision import cpu_has_int8_dot, cpu_has_native_bf16
 
 TARGETS = ("tariffs", "China", "United States", "Donald Trump", "ASEAN")
 SPEAKERS = ("Scott Bessent", "He Lifeng", "Anwar Ibrahim", "a Treasury spokesperson")

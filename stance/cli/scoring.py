@@ -25,7 +25,8 @@ PRECISION = typer.Option("auto", "--precision",
 
 def load_for_cli(model: Optional[Path], precision: str):  # noqa: ANN201
     """The model at the asked precision; `auto` is resolved and said once on stderr."""
-    from ..model import AUTO, best_precision, load_model, read_settings
+    from ..model import AUTO, load_model, read_settings
+    from ..precision import best_precision
 
     if precision == AUTO:
         precision, why = best_precision(read_settings(model))
@@ -88,7 +89,8 @@ def score_on_ray(paths: list[Path], output: Optional[Path], fmt: Optional[str], 
                  workers: Optional[int]) -> None:
     """`stance score --engine ray`: stance.distributed.score_ray, reported as the local engine does."""
     from ..distributed import score_ray
-    from ..model import AUTO, best_precision, read_settings
+    from ..model import AUTO, read_settings
+    from ..precision import best_precision
 
     try:
         if precision == AUTO:  # chosen once, here, so every worker computes alike
