@@ -233,6 +233,8 @@ class StanceModel:
         # Tokenised in this thread (the tokenizer's settings are set per call, so it is not shared
         # across threads); `pool.map` draws the batches here and only the int8 calls run in workers.
         encoded = ((idx, self._encoded([firsts[i] for i in idx], [seconds[i] for i in idx])) for idx in batches)
+        if self._recheck and not int8:  # a few shapes only: torch keeps kernels per shape (memory, README)
+            encoded = ((idx, _bucketed(batch, size)) for idx, batch in encoded)
         workers = self._int8.workers if int8 else 1
         if workers > 1 and len(batches) > 1:  # int8: batches side by side, a core each (stance.quantized)
             with ThreadPoolExecutor(workers) as pool:
@@ -240,7 +242,7 @@ class StanceModel:
         else:
             done = map(run, encoded)
         for idx, (s, t) in done:
-            stance[idx], senti[idx] = s.float(), t.float()
+            stance[idx], senti[idx] = s[:len(idx)].float(), t[:len(idx)].float()
 
     def predict(self, pairs: Sequence[Pair], *, batch_size: int = 64, sentiment: bool = True,
                 gates: Sequence[float | None] | None = None) -> list[Prediction]:
@@ -343,6 +345,25 @@ class StanceModel:
         self.settings.model_version = f"minilm-stance-{stamp}-{digest[:8]}"
         write_settings(path, self.settings)
         return self.settings.model_version
+
+
+TOKEN_BUCKET = 32  # int8-checked pads its recheck batches to a multiple of this many tokens
+
+
+def _bucketed(batch: dict[str, torch.Tensor], rows: int) -> dict[str, torch.Tensor]:
+    """The batch padded to `rows` rows and a multiple of TOKEN_BUCKET tokens (padding rows attend to
+    their first position only and are dropped after). The rechecked rows of a window come in any number
+    and length; torch (oneDNN) keeps compiled kernels per input shape, so unpadded they made memory
+    grow with the run (100,000 classify rows: 1,584 MB peak) where a handful of shapes keeps it flat."""
+    n, t = batch["input_ids"].shape
+    tokens = -(-t // TOKEN_BUCKET) * TOKEN_BUCKET
+    out = {}
+    for key, value in batch.items():
+        padded = torch.zeros(max(rows, n), tokens, dtype=value.dtype)
+        padded[:n, :t] = value
+        out[key] = padded
+    out["attention_mask"][n:, 0] = 1
+    return out
 
 
 def _clean_target(target: str) -> str:
