@@ -28,9 +28,9 @@ import torch
 from torch import nn
 
 from .config import MARK_CLOSE, MARK_OPEN, RESOURCES, SENTIMENT_LABELS, STANCE_LABELS
-from .precision import CHECKED, PRECISIONS, best_precision, cpu_has_native_bf16
 from .errors import ModelError
 from .network import StanceNet, build_net, encode
+from .precision import CHECKED, PRECISIONS, best_precision, cpu_has_native_bf16
 from .targets import TargetConfig, load_targets
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub: the backbone is packaged

@@ -40,8 +40,8 @@ def best_precision(settings: Settings | None = None) -> tuple[str, str]:
     """(precision, why): the fastest arithmetic that keeps the benchmarks within a point of fp32 on
     this CPU. `int8-checked` where the CPU has int8 dot products (VNNI/AMX) and ONNX Runtime is
     installed, for a plain cross-encoder: int8 for every row, its close calls scored again in bf16 or
-    fp32 (on the 2-core AVX512-BF16 EPYC, 10,000 classify rows: 5.7x the naive pipeline, every
-    benchmark within a point of fp32; pure int8 loses up to 2 points on the in-domain test, see
+    fp32 (on the 2-core AVX512-BF16 EPYC, 10,000 classify rows: 5.3-6.1x the naive pipeline in three
+    runs, every benchmark within a point of fp32; pure int8 loses up to 2 points on the in-domain test, see
     README); else bf16 where the CPU has native bfloat16 (labels 99.9 % those of fp32); else int8
     where the CPU has int8 dot products and the model carries int8 thresholds; else fp32."""
     from .quantized import available

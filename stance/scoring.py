@@ -75,7 +75,7 @@ def progress_bar(*, enabled: bool | None, unit: str, total: int | None = None) -
     return tqdm(total=total, unit=unit, file=sys.stderr, disable=not show, dynamic_ncols=True, mininterval=0.5)
 
 
-def _articlesticking(quotes: Iterable[Quote], report: BatchReport, bar: Any) -> Iterator[Quote]:
+def _articles_ticking(quotes: Iterable[Quote], report: BatchReport, bar: Any) -> Iterator[Quote]:
     """Pass quotes through, moving `bar` by the articles the extractor has read (or skipped) so far."""
     done = 0
     for q in quotes:
@@ -236,7 +236,7 @@ def score_paths(
     model = model or load_model()
     bar = progress_bar(enabled=progress, unit="article", total=count_articles(paths))
     try:
-        quotes = _articlesticking(pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report),
+        quotes = _articles_ticking(pipeline.extract(paths, roster=load_roster(roster), fixed=fixed, report=report),
                                    report, bar)
         scored = score_quotes(quotes, model=model, targets_config=targets_config, extra_targets=extra_targets,
                               batch_size=batch_size, progress=False, gated=gated, article_targets=article_targets)
