@@ -190,6 +190,44 @@ def mention_tokens(tok: Any, base: int, ranges: Ranges) -> list[Any]:
     return words
 
 
+def source_phrase(tok: Any, words: list[Any], base: int, ranges: Ranges) -> str:
+    """The whole phrase that names who speaks, as the article writes it: the mention `words`
+    with the rest of its noun phrase, its appositions and their relative clauses ("Patrick
+    McGinley, a law professor at West Virginia University"; PolNeAR's Source span), but not a
+    second apposition hung on a noun further in ("the foreign minister of France, a permanent
+    member of ..."). Never a word inside quotation marks, a verb of the sentence's spine,
+    or past the paragraph."""
+    head = tok
+    while head.head is not head and (head.dep_ in ("compound", "flat") or head.dep_ == "appos" and (
+            head.head.ent_type_ in SPEAKER_ENTS or ROLE_NOUNS.search(head.head.text))):
+        head = head.head
+    appos = [c.i for c in head.children if c.dep_ == "appos" and c.i > head.i]
+    chain = {head.i, *appos[:1]}  # the name and its first apposition
+    dropped: set[int] = set()
+    clauses: set[int] = set()
+    for t in head.subtree:
+        if t.dep_ == "appos" and t.i not in chain and t.i != head.i:
+            dropped |= {d.i for d in t.subtree}
+        elif t.dep_ in ("relcl", "acl"):
+            clauses |= {d.i for d in t.subtree}
+    allowed = {t.i for t in head.subtree} - dropped | {t.i for t in words}
+    doc = tok.doc
+
+    def ok(i: int) -> bool:
+        t = doc[i]
+        return i in allowed and not inside(t, base, ranges) and "\n" not in t.text and t.dep_ != "ROOT" \
+            and (t.pos_ not in ("VERB", "AUX") or i in clauses or t.dep_ in ("amod", "compound", "acl"))
+
+    start, end = words[0].i, words[-1].i
+    while start > 0 and ok(start - 1):
+        start -= 1
+    while end + 1 < len(doc) and ok(end + 1):
+        end += 1
+    while start < words[0].i and (doc[start].tag_ in ADVERB_TAGS or doc[start].is_punct):
+        start += 1  # "Even China, Pyongyang's only ally"
+    return doc[start:end + 1].text.strip(" ,;:-\u2014\u2013")
+
+
 def _names_on(tok: Any, prep: Any) -> bool:
     """"Chamber of Commerce", "Court of Appeals for the Federal Circuit": a name that goes on
     through "of"/"for" and another proper noun (a person's name does not: "Lula of Brazil")."""

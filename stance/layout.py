@@ -99,7 +99,7 @@ def share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]
         prev = spans[i].continues
         if prev is not None and decided[prev][0].speaker is None and decided[i][0].speaker is not None:
             src = decided[i][0]
-            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation"), decided[prev][1])
+            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation", src.phrase), decided[prev][1])
 
 
 HEADLINE_CUE = re.compile(

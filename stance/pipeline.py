@@ -182,7 +182,8 @@ def _to_quote(article: Article, paras: list[Paragraph], spans: list[Span], i: in
     return Quote(
         id=qid, article=article.id, text=article.text[sp.start:sp.end], start=sp.start, end=sp.end,
         paragraph=sp.paragraph, kind=kind, speaker=who.name if who else None,
-        speaker_mention=att.mention if who else None, speakers=who.members if who else (),
+        speaker_mention=att.mention if who else None,
+        speaker_phrase=(att.phrase or att.mention) if who else None, speakers=who.members if who else (),
         speaker_type=who.type if who else None, cue=att.cue if who else None,
         speaks_for=canon.speaks_for(who.name) if who and who.type == "person" else None,
         continues=quote_id(article.id, spans[sp.continues].start, spans[sp.continues].end)

@@ -53,6 +53,7 @@ class Quote:
     kind: str  # one of quotes.QUOTE_KINDS
     speaker: str | None = None
     speaker_mention: str | None = None
+    speaker_phrase: str | None = None  # the whole phrase naming the speaker, appositions included
     speakers: tuple[str, ...] = ()  # the individual members when the speaker is a group
     speaker_type: str | None = None  # person, group, body, or None
     speaks_for: str | None = None  # the body a spokesperson speaks for (stance.bodies)

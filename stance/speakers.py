@@ -16,7 +16,7 @@ from typing import Any
 
 from .bodies import SPOKES
 from .cues import (NOT_AGENTS, STOP_SUBJECTS, UTTERANCES, Ranges, inside, is_cue, mention_tokens, nearest_noun,
-                   subject_of, title_case, topmost, unrealised)
+                   source_phrase, subject_of, title_case, topmost, unrealised)
 from .mentions import BODY_KINDS, Canonicalizer
 from .nlp import repaired_people
 from .quotes import Span
@@ -33,6 +33,7 @@ class Attribution:
     mention: str | None
     cue: str | None
     how: str  # "cue", "continuation", "headline", "term", "nested", "none"
+    phrase: str | None = None  # the whole phrase naming the speaker, appositions included (cues.source_phrase)
 
 
 SPOKES_BEFORE = re.compile(rf"{SPOKES}[\s,]*$", re.IGNORECASE)  # the title ends right before the name
@@ -235,10 +236,11 @@ class Attributor:
             who = self._family_he(subj)
             if who is None:
                 who = self.salience.resolve(POSSESSIVE_PRONOUNS.get(subj.lower_, subj.lower_), base + subj.idx, sentence)
-            mention = subj.text
+            mention, phrase = subj.text, None
         else:
             mtoks = mention_tokens(subj, base, ranges)
             mention = subj.doc[mtoks[0].i: mtoks[-1].i + 1].text
+            phrase = source_phrase(subj, mtoks, base, ranges)
             if subj.lemma_.lower() in UTTERANCES and not any(c.dep_ == "poss" or c.ent_type_ for c in subj.children):
                 # "the statement said", "the remarks came": the words of whoever the article last had speak
                 who = self.salience.resolve("any", base + subj.idx, sentence)
@@ -246,7 +248,7 @@ class Attributor:
                 who = self._named_subject(subj, mtoks, mention, base, sentence)
         if who is not None and speaks:  # who speaks is as salient as a main verb's subject
             self.salience.add(base + subj.idx, sentence, who, True, True)
-        return Attribution(who, mention, cue, "cue")
+        return Attribution(who, mention, cue, "cue", phrase)
 
     def _named_subject(self, subj: Any, mtoks: list[Any], mention: str, base: int, sentence: int) -> Resolved | None:
         """The speaker a cue's noun-phrase subject names: a person in it, else the phrase canonicalised."""

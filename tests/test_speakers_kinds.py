@@ -42,3 +42,29 @@ def test_a_hyphened_quoted_modifier_stays_speech(roster):
 def test_pointed_out_is_a_cue(roster):
     text = 'Economist Lena Ford pointed out that farm exports "cannot carry the whole burden" this year.'
     assert speaker_of(text, roster, "cannot carry") == "Lena Ford"
+
+
+def _phrase(text, roster, start):
+    (q,) = [q for q in quotes_of(text, roster) if q.text.startswith(start)]
+    return q
+
+
+def test_the_speaker_phrase_keeps_the_apposition_and_its_clause(roster):
+    text = ('"The duties will not survive in court," said Maria Lenz, a trade lawyer in Geneva who has '
+            'argued such cases for a decade.\n\n'
+            'Tomas Reyes, the foreign minister of Peru, a member of the trade bloc, said the talks were "useful".')
+    q = _phrase(text, roster, "The duties")
+    assert (q.speaker, q.speaker_mention) == ("Maria Lenz", "Maria Lenz")
+    assert q.speaker_phrase == "Maria Lenz, a trade lawyer in Geneva who has argued such cases for a decade"
+    q = _phrase(text, roster, "useful")
+    assert q.speaker == "Tomas Reyes"
+    assert q.speaker_phrase == "Tomas Reyes, the foreign minister of Peru"  # not the apposition further in
+
+
+def test_the_speaker_phrase_stops_at_the_quote_and_the_verb(roster):
+    text = ('Senator Paul Grant, a critic of the deal, called the levies "a tax on families" on Monday.\n\n'
+            '"We will see," he said.')
+    q = _phrase(text, roster, "a tax on")
+    assert q.speaker_phrase == "Senator Paul Grant, a critic of the deal"
+    q = _phrase(text, roster, "We will see")
+    assert (q.speaker, q.speaker_phrase) == ("Paul Grant", "he")

@@ -72,7 +72,7 @@ def load_gold(ann: Path, text: str) -> list[Gold]:
 
 def predict_ours(text: str, name: str, roster) -> list[Pred]:  # type: ignore[no-untyped-def]
     art = make_article(text, source=name, article_id=name)
-    return [Pred((q.start, q.end), q.speaker_mention or q.speaker or "", q.speaker or "")
+    return [Pred((q.start, q.end), q.speaker_phrase or q.speaker_mention or q.speaker or "", q.speaker or "")
             for q in extract_article(art, roster=roster) if q.speaker is not None]
 
 
