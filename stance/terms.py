@@ -32,20 +32,26 @@ NAMING_BEFORE = re.compile(r"\b(?:so-called|titled|entitled|dubbed|banner|nickna
 FUNCTION_WORD = re.compile(r"(?:and|or|but|nor|to|as|in|on|at|of|for|from|with|by|about|among|than|that|which|who|"
                            r"when|while|if|is|are|was|were|be|has|have|had|will|would|can|could|said|says|the|a|an)\b")
 POSSESSIVE_BEFORE = re.compile(r"(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ww]hat)(?<!\b[Tt]here)"
-                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$|\ws['’]\s*[\"“‘']?$")
-SHOW_BEFORE = re.compile(r"\b(?:on|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$", re.IGNORECASE)
+                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$|\w[sS]['’]\s*[\"“‘']?$")  # CBS' "Face the Nation"
+SHOW_BEFORE = re.compile(r"\b(?:on(?:\s+the)?|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$", re.IGNORECASE)
+# A noun after a named span that makes it the title of a show or an event: 'the "After the Bell" program',
+# 'NRF's "State of Retail & the Consumer" virtual event'.
+EVENT_AFTER = re.compile(r"^[\"”’']?\s*(?:[a-z]+\s+)?(?:program|programme|show|event|summit|forum|conference|podcast|"
+                         r"broadcast|segment|series|documentary|column|editorial|hearing|webinar|festival)s?\b")
 MAX_NAME_WORDS = 8
 
 
 def is_term(article: Article, span: Span) -> bool:
     """A span used as a name, not speech: a short title-case one ("Phase One" trade deal), one the
-    words before it name (so-called, titled, a possessive), a show's title after "on"."""
+    words before it name (so-called, titled, a possessive), a show's title after "on" or before
+    "program", "event" and the like."""
     words = article.text[span.start:span.end].split()
     before = article.clean[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
     named = all(w[:1].isupper() or not w[:1].isalpha() or w in ("the", "of", "on", "with", "and", "a", "in", "for")
                 for w in words)
     if words and len(words) <= MAX_NAME_WORDS and (NAMING_BEFORE.search(before) or named and (
-            POSSESSIVE_BEFORE.search(before) or SHOW_BEFORE.search(before))):
+            POSSESSIVE_BEFORE.search(before) or SHOW_BEFORE.search(before)
+            or EVENT_AFTER.match(article.clean[span.end:span.end + 40]))):
         return True
     if not words or len(words) > MAX_TERM_WORDS:
         return False

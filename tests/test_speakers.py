@@ -370,6 +370,11 @@ NAMES_IN_QUOTES = [  # spans the words before them mark as names: no speaker
      "national security"),
     ('In a note titled "There Will Be Blood," economist Ben Harlow said recession odds had risen.', "There Will"),
     ('Speaking on NBC\'s "Meet the Press," Senator Ann Cole defended the plan.', "Meet the Press"),
+    # a network's possessive ending in s', "on the" before a title, a programme or event noun after it
+    ('"We will win," Senator Ann Cole said on CBS\' "Face the Nation."', "Face the Nation"),
+    ('"It is a tax," Ann Cole said during an interview on the "After the Bell" program on Thursday.', "After the Bell"),
+    ('Sales will grow 3.6%, the federation said during its fifth annual "State of Retail & the Consumer" virtual '
+     'event.', "State of Retail"),
     # a noun that names what follows: principle, strategy, era, word ...
     ("Minister Ravi Das said talks were moving forward on the principle of 'India first', in line with the plan.",
      "India first"),

@@ -3,9 +3,9 @@
 Each article of the set is rebuilt from the paragraphs kept for it (in page order, its headline
 first when known) and run through the extractor. A gold quote is *found* when a predicted quote
 overlaps its span; its *speaker is right* when the predicted canonical speaker equals the gold one
-(a group: the same members), or names the body a spokesperson speaks for (`speaks_for`: the
-guidelines give the body), or is the gold speaker's family name alone when the kept paragraphs
-never give the full name (annotators named speakers from the whole page; the set keeps only the
+(accents, case, spaces and punctuation aside; a group: the same members), or names the body a
+spokesperson speaks for (`speaks_for`: the guidelines give the body), or is the gold speaker's
+family name alone when the kept paragraphs never give the full name (annotators named speakers from the whole page; the set keeps only the
 paragraphs with quote marks, so an article's "Mr Chan" may never meet its "Chan Chun Sing").
 *Quote + speaker* is both, over all gold speech quotes. Spans that are
 not speech ("Phase One", a programme title) should come out without a speaker. The baseline takes
@@ -15,6 +15,7 @@ when those words hold the gold speaker's family name.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -44,6 +45,12 @@ def rebuild(rows: list[dict]) -> tuple[str, list[tuple[dict, int, int]]]:
         start = offsets[r["paragraph_index"]] + at
         spans.append((r, start, start + len(r["text"])))
     return text, spans
+
+
+def _key(name: str) -> str:
+    """A name compared without accents, case, spaces or punctuation ("J.B. Pritzker" is "JB Pritzker",
+    "United Steel Workers" is "United Steelworkers")."""
+    return re.sub(r"[^a-z0-9]", "", fold(name).lower())
 
 
 def _members(name: str | None) -> frozenset[str]:
@@ -101,8 +108,8 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                     continue
                 c["found"] += 1
                 if system == "stance":
-                    named = {fold(n).lower() for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
-                    right = fold(r["speaker"]).lower() in named or (r.get("speaker_type") == "group"
+                    named = {_key(n) for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
+                    right = _key(r["speaker"]) in named or (r.get("speaker_type") == "group"
                                                                      and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:
