@@ -3,8 +3,8 @@
 The parse-level half of attribution (speakers.py keeps the article-level half: salience, names,
 continuations): a cue is a reporting verb ("said", "blasted"), "according to", or a speech noun
 ("statement"); its speaker is the subject, an agent, or the object of "according to", read as the
-noun phrase without relative clauses or trailing appositions. Tokens inside quotation marks never
-count (`Ranges`).
+noun phrase without relative clauses or trailing appositions (`source_phrase` gives the whole phrase,
+with them, for the record's `speaker_phrase`). Tokens inside quotation marks never count (`Ranges`).
 """
 
 from __future__ import annotations
