@@ -68,3 +68,10 @@ def test_the_speaker_phrase_stops_at_the_quote_and_the_verb(roster):
     assert q.speaker_phrase == "Senator Paul Grant, a critic of the deal"
     q = _phrase(text, roster, "We will see")
     assert (q.speaker, q.speaker_phrase) == ("Paul Grant", "he")
+
+
+def test_the_speaker_phrase_leaves_out_a_clause_that_runs_into_the_quote(roster):
+    text = 'The talks ended late on Friday, with a Treasury spokesman describing them as "a good start".'
+    q = _phrase(text, roster, "a good start")
+    assert q.speaker is not None
+    assert q.speaker_phrase == "a Treasury spokesman"
