@@ -206,14 +206,11 @@ def source_phrase(tok: Any, words: list[Any], base: int, ranges: Ranges) -> str:
     dropped: set[int] = set()
     clauses: set[int] = set()
     for t in head.subtree:
-        if t.dep_ == "appos" and t.i not in chain and t.i != head.i:
+        if t.dep_ == "appos" and t.i not in chain:
             dropped |= {d.i for d in t.subtree}
         elif t.dep_ in ("relcl", "acl"):  # a clause running into the quote frames it ("describing them as '...'")
-            inner = {d.i for d in t.subtree}
-            if any(inside(d, base, ranges) for d in t.subtree):
-                dropped |= inner
-            else:
-                clauses |= inner
+            inner = list(t.subtree)
+            (dropped if any(inside(d, base, ranges) for d in inner) else clauses).update(d.i for d in inner)
     allowed = {t.i for t in head.subtree} - dropped | {t.i for t in words}
     doc = tok.doc
 

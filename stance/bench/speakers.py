@@ -5,8 +5,9 @@ first when known) and run through the extractor. A gold quote is *found* when a 
 overlaps its span; its *speaker is right* when the predicted canonical speaker equals the gold one
 (accents, case, spaces and punctuation aside; a group: the same members), or names the body a
 spokesperson speaks for (`speaks_for`: the guidelines give the body), or is the gold speaker's
-family name alone when the kept paragraphs never give the full name (annotators named speakers from the whole page; the set keeps only the
-paragraphs with quote marks, so an article's "Mr Chan" may never meet its "Chan Chun Sing").
+family name alone when the kept paragraphs never give the full name (annotators named speakers
+from the whole page; the set keeps only the paragraphs with quote marks, so an article's "Mr Chan"
+may never meet its "Chan Chun Sing").
 *Quote + speaker* is both, over all gold speech quotes. Spans that are
 not speech ("Phase One", a programme title) should come out without a speaker. The baseline takes
 quote marks and the words beside the nearest "said"/"says" (`stance.bench.quotes`) and is right
@@ -110,7 +111,7 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                 if system == "stance":
                     named = {_key(n) for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
                     right = _key(r["speaker"]) in named or (r.get("speaker_type") == "group"
-                                                                     and _members(r["speaker"]) == frozenset(hit[3])) \
+                                                            and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:
                     right = r["speaker"].split()[-1].lower() in hit[2].lower().split()
