@@ -1,8 +1,9 @@
 """Speakers found without a reporting cue, from how the page is laid out and from the whole article.
 
 The attributor (speakers.py) reads cues in a sentence; these fall-backs read what it cannot: a
-name signed after a dash ('"..." - Jane Doe'), a clause ending in a colon ('Lula was defiant:
-"..."'), 'That was the message from X' after the quote, a headline that repeats a body quote or
+name signed after a dash ('"..." - Jane Doe'), a transcript caption in capitals, a clause ending
+in a colon ('Lula was defiant: "..."'), words quoted inside a clause whose subject is a person
+('Sheinbaum "categorically rejected" the claim'), 'That was the message from X' after the quote, a headline that repeats a body quote or
 names its speaker before a headline verb, the pieces of one quote split over paragraphs, and a
 surname met before the full name.
 """
@@ -13,11 +14,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .cues import Ranges, inside, mention_tokens
+from .cues import Ranges, inside, mention_tokens, topmost
 from .quotes import Span
 from .records import Article, Paragraph
-from .salience import Resolved
+from .salience import SPEECH_NOUNS, Resolved
 from .speakers import Attribution, Attributor
+from .terms import MAX_TERM_WORDS
 
 
 def norm_text(s: str) -> str:
@@ -43,6 +45,26 @@ MESSAGE_FROM = re.compile(
     r"(?:from|of)\s+([^.,;:!?\n]{2,120})")
 
 
+# A broadcast transcript's caption: "[Soundbite] TAKESHI IWAYA(DEFENSE MINISTER) : "...", "GAO FENG
+# SPOKESPERSON, CHINESE MINISTRY OF COMMERCE "..."": a name in capitals opening the paragraph, then
+# nothing in lower case before the quote.
+CAPTION = re.compile(r"(?:\[[^\]\n]{1,30}\]\s*)?"
+                     r"(?P<name>[A-Z][A-Z'’.-]+\s+[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)?)(?=[\s(,:])"
+                     r"[^a-z\n]{0,100}[\"“‘']\s*$")
+
+
+def caption_name(article: Article, para: Paragraph, att: Attributor, sp: Span) -> Attribution | None:
+    """The speaker a transcript caption names in capitals before the quote; a third capitalised word
+    is part of the name only when the roster or the article knows the three ("WANG HUI BEIJING": Wang Hui)."""
+    m = CAPTION.match(article.clean[para.start:sp.start])
+    if m is None:
+        return None
+    words = [w.title() for w in m.group("name").split()]
+    full = " ".join(words)
+    name = full if len(words) == 2 or att.canon.known(full) is not None else " ".join(words[:2])
+    return Attribution(att.canon.person(name), " ".join(m.group("name").split()[:len(name.split())]), None, "cue")
+
+
 COLON_BEFORE = re.compile(r":\s*[\"“‘']?\s*$")
 SPEAKING_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -60,6 +82,9 @@ def colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp
         return None
     clause = [t for t in sent if t.idx < at and not inside(t, para.start, ranges)]
     subj = next((t for t in clause if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:  # the parse hung the name elsewhere ("..., Lula was defiant"): a name before a verb
+        subj = next((t for t in clause if t.ent_type_ == "PERSON" and t.i + 1 < len(doc) and not t.nbor().ent_type_
+                     and t.nbor().pos_ in ("AUX", "VERB")), None)
     if subj is None:
         return None
     if subj.lower_ in ("he", "she", "they"):
@@ -76,6 +101,57 @@ def colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp
     att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
     mtoks = mention_tokens(subj, para.start, ranges)
     return Attribution(who, doc[mtoks[0].i: mtoks[-1].i + 1].text, None, "cue")
+
+
+def clause_subject(para: Paragraph, doc: Any, att: Attributor, sp: Span, ranges: Ranges) -> Attribution | None:
+    """'President Sheinbaum "categorically rejected" the claim', 'Navarro guaranteed viewers there
+    would be "no recession"': words quoted inside a clause with no reporting cue are the words of
+    the person who is the subject of the nearest clause above them (a name, or "he"/"she" resolved),
+    named before the quote. Subjects that are not people ("The spat meant it would be "very
+    difficult"") are passed over on the way up, and a relative clause's "that" stands for a noun."""
+    qtoks = [t for t in doc if sp.start <= para.start + t.idx < sp.end]
+    words = [t for t in qtoks if not t.is_punct]
+    head = topmost(words)
+    if head is None or all(t.text[:1].isupper() or t.lower_ in NAME_LINKS for t in words if t.is_alpha) or (
+            len(words) <= MAX_TERM_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in words)
+            and head.i > 0 and doc[words[0].i - 1 - (doc[words[0].i - 1].is_punct and words[0].i > 1)].lower_
+            in ("a", "an", "the", "its", "their", "his", "her", "our")):
+        return None  # a name ('the "Sea Lanes Act,"'), a label ('a "criminal organization"', 'its "white list"')
+    tok = head
+    for _ in range(MAX_CLIMB):
+        if tok is not head and tok.pos_ == "NOUN" and tok.lemma_.lower() in SPEECH_NOUNS | {"criticism"}:
+            return None  # 'rebutting criticism that the pomp was "overly festive"': the critics' words
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < qtoks[0].i
+                     and not inside(c, para.start, ranges)), None) if tok.pos_ in ("VERB", "AUX") else None
+        if subj is not None:
+            who = _person_subject(subj, para, doc, att)
+            if who is not None:
+                mtoks = mention_tokens(subj, para.start, ranges)
+                return Attribution(who, doc[mtoks[0].i: mtoks[-1].i + 1].text, None, "cue")
+        if tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+NAME_LINKS = frozenset("the of and on for in a with".split())  # small words inside a name
+MAX_CLIMB = 6  # words up the parse from the quote to the clause whose subject speaks
+
+
+def _person_subject(subj: Any, para: Paragraph, doc: Any, att: Attributor) -> Resolved | None:
+    """The person a clause subject names: "he"/"she" resolved, a PERSON name, or a name the
+    roster or the article knows; None for anything else."""
+    if subj.lower_ in ("he", "she"):
+        sent_at = att.sentence_at.get(para.start + subj.sent.start_char, att.sentence_no)
+        return att.salience.resolve(subj.lower_, para.start + subj.idx, sent_at)
+    if subj.pos_ != "PROPN":
+        return None
+    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in ("PERSON", "ORG")), None)
+    if ent is not None and ent.label_ == "ORG":  # "The Chinese Commerce Ministry encouraged ... to "..."": a body
+        who = att.canon.phrase(ent.text, person_names=[], plural=False, is_org=True)
+        return who if who is not None and who.type == "body" else None
+    who = att.canon.person(ent.text) if ent is not None else att.canon.known(subj.text)
+    return who if who is not None and who.type == "person" else None
 
 
 def message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, sp: Span) -> Attribution | None:

@@ -20,8 +20,8 @@ from .bodies import BodyNames
 from .cleaning import paragraphs
 from .cues import Ranges, is_cue
 from .errors import ArticleError
-from .layout import (attribute_headlines, colon_intro, complete_names, dash_signature, message_from, norm_text,
-                     share_along_chains)
+from .layout import (attribute_headlines, caption_name, clause_subject, colon_intro, complete_names, dash_signature,
+                     message_from, norm_text, share_along_chains)
 from .mentions import Canonicalizer
 from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
@@ -126,8 +126,9 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
     sents = sentences.around(sp.start, sp.end)
     found = att.from_cue(sp, sents, para.start, ranges)
     if found is None or found.speaker is None:
-        found = dash_signature(article, att, sp) or message_from(article, para, doc, att, sp) \
-            or colon_intro(article, para, doc, att, sp, ranges) or found
+        found = dash_signature(article, att, sp) or caption_name(article, para, att, sp) \
+            or message_from(article, para, doc, att, sp) or colon_intro(article, para, doc, att, sp, ranges) \
+            or clause_subject(para, doc, att, sp, ranges) or found
     if found is not None and found.speaker is not None:
         return found, form if sp.continues is None else "continuation"
     prev = sp.continues if sp.continues is not None else last

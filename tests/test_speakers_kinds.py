@@ -75,3 +75,39 @@ def test_the_speaker_phrase_leaves_out_a_clause_that_runs_into_the_quote(roster)
     q = _phrase(text, roster, "a good start")
     assert q.speaker is not None
     assert q.speaker_phrase == "a Treasury spokesman"
+
+
+def test_words_quoted_in_a_clause_without_a_cue_are_its_subjects(roster):
+    text = ('Trade Minister Ravi Menon met exporters in Perth on Monday.\n\n'
+            'Menon "flatly rejected" the charge and promised there would be "no recession" this year.\n\n'
+            'Mrs Anna Clarke, the farmers\' leader, joined him. '
+            'She was certain that "together we will get through this."\n\n'
+            'The Australian Trade Ministry urged Washington to "correct its wrongdoing" at once.')
+    assert speaker_of(text, roster, "flatly rejected") == "Ravi Menon"
+    assert speaker_of(text, roster, "no recession") == "Ravi Menon"
+    assert speaker_of(text, roster, "together we will") == "Anna Clarke"
+    assert speaker_of(text, roster, "correct its wrongdoing") == "Australian Trade Ministry"
+
+
+def test_labels_names_and_critics_words_in_a_clause_are_not_its_subjects(roster):
+    text = ('Senator Paul Grant reintroduced the "Pacific Shipping Lanes Sanctions Act," on Tuesday.\n\n'
+            'Grant could face a fine for leading a "criminal enterprise" in 2019.\n\n'
+            'Grant was rebutting criticism that the dinner had been "overly festive and costly."\n\n'
+            'The spat meant it would be "very difficult" to close the deal.')
+    for words in ("Pacific Shipping", "criminal enterprise", "overly festive", "very difficult"):
+        assert speaker_of(text, roster, words) is None, words
+
+
+def test_a_clause_before_a_colon_speaks_when_the_parse_misses_its_subject(roster):
+    text = ('At the end of the summit in Rio de Janeiro, Lula was defiant when asked by journalists about the '
+            'tariff threat: "The world has changed. We do not want an emperor."')
+    assert speaker_of(text, roster, "The world has changed") == "Luiz Inácio Lula da Silva"
+
+
+def test_a_transcript_caption_in_capitals_names_the_speaker(roster):
+    text = ('Japan defended its export controls on Friday.\n\n'
+            '[Soundbite] KENJI MORITA(TRADE MINISTER) : "It is a separate matter."\n\n'
+            'LIN WEI SHANGHAI "The ministry has just held its briefing."\n\n'
+            'Mr Morita spoke again later. "We will review it," he said.')
+    assert speaker_of(text, roster, "It is a separate") == "Kenji Morita"
+    assert speaker_of(text, roster, "The ministry has just") == "Lin Wei"
