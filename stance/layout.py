@@ -3,9 +3,9 @@
 The attributor (speakers.py) reads cues in a sentence; these fall-backs read what it cannot: a
 name signed after a dash ('"..." - Jane Doe'), a transcript caption in capitals, a clause ending
 in a colon ('Lula was defiant: "..."'), words quoted inside a clause whose subject is a person
-('Sheinbaum "categorically rejected" the claim'), 'That was the message from X' after the quote, a headline that repeats a body quote or
-names its speaker before a headline verb, the pieces of one quote split over paragraphs, and a
-surname met before the full name.
+('Sheinbaum "categorically rejected" the claim'), 'That was the message from X' after the quote,
+a headline that repeats a body quote or names its speaker before a headline verb, the pieces of
+one quote split over paragraphs, and a surname met before the full name.
 """
 
 from __future__ import annotations
