@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from .cues import Ranges, inside, mention_tokens, topmost
+from .mentions import DETERMINERS
 from .quotes import Span
 from .records import Article, Paragraph
 from .salience import SPEECH_NOUNS, Resolved
@@ -204,6 +205,25 @@ def attribute_headlines(article: Article, spans: list[Span], decided: list[tuple
             who = att.canon.known(m.group(1))
             if who is not None:
                 decided[i] = (Attribution(who, m.group(1), None, "headline"), "headline")
+
+
+def late_descriptions(decided: list[tuple[Attribution, str]], att: Attributor) -> None:
+    """A description left unresolved where it stood ("'...,' the president says" in a subtitle, "the
+    DFA chief" before the article names him) is the person the whole article gives that title or
+    description: read again once every title and apposition of the article is known."""
+    for i, (a, kind) in enumerate(decided):
+        if a.speaker is None or a.speaker.type != "person" or not a.mention \
+                or not att.canon.is_description(a.mention, a.speaker):
+            continue
+        who = att.canon.described_person(a.mention) or att.canon.by_title(DETERMINERS.sub("", a.mention.strip()))
+        if who is None or who.name == a.speaker.name:
+            continue
+        decided[i] = (replace(a, speaker=who), kind)
+        for j in range(i + 1, len(decided)):  # the quotes that inherited it
+            b, bkind = decided[j]
+            if b.how != "continuation" or b.speaker != a.speaker:
+                break
+            decided[j] = (replace(b, speaker=who), bkind)
 
 
 def complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> None:

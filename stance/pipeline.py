@@ -21,7 +21,7 @@ from .cleaning import paragraphs
 from .cues import Ranges, is_cue
 from .errors import ArticleError
 from .layout import (attribute_headlines, caption_name, clause_subject, colon_intro, complete_names, dash_signature,
-                     message_from, norm_text, share_along_chains)
+                     late_descriptions, message_from, norm_text, share_along_chains)
 from .mentions import Canonicalizer
 from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
@@ -78,6 +78,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
                 last_attributed = i
     share_along_chains(spans, decided)
     attribute_headlines(article, spans, decided, att)
+    late_descriptions(decided, att)
     complete_names(decided, att)
     return [_to_quote(article, paras, spans, i, decided[i], fixed, att.canon) for i in range(len(spans))]
 
