@@ -111,3 +111,9 @@ def test_a_transcript_caption_in_capitals_names_the_speaker(roster):
             'Mr Morita spoke again later. "We will review it," he said.')
     assert speaker_of(text, roster, "It is a separate") == "Kenji Morita"
     assert speaker_of(text, roster, "The ministry has just") == "Lin Wei"
+
+
+def test_a_description_before_the_name_is_read_again_at_the_end(roster):
+    text = ('"We will not be pushed around," the premier says in a speech to steelworkers.\n\n'
+            'Manitoba Premier Ruth Calder spoke in Winnipeg on Monday. "We will not be pushed around," Calder said.')
+    assert [q.speaker for q in quotes_of(text, roster)] == ["Ruth Calder", "Ruth Calder"]
