@@ -558,3 +558,13 @@ def test_kinds_of_error_on_news_from_many_outlets(text, startswith, expected, ro
 ])
 def test_pronouns_prefer_the_main_clause_and_the_source(text, startswith, expected, roster):
     assert speaker_of(text, roster, startswith) == expected
+
+
+def test_the_benchmark_knows_which_speakers_the_kept_text_never_names(roster):
+    from stance.bench.speakers import named_in_text
+
+    text = '"We will respond," he said.\n\nMr Chan met the press.\n\nThe White House answered.'
+    assert named_in_text("Chan Chun Sing", text, roster)  # a family name written first
+    assert named_in_text("Donald Trump", "Trump spoke.", roster)
+    assert not named_in_text("Lawrence Wong", text, roster)  # "he": named only in a paragraph not kept
+    assert not named_in_text("Chinese Commerce Ministry", text, roster)
