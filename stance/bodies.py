@@ -90,6 +90,20 @@ class BodyNames:
                 found.append((m.start(), name))
         return found
 
+    def country(self, text: str) -> str | None:
+        """The canonical country a speaker phrase that is only a country's name or capital stands for
+        ("Beijing" -> "China", "the U.S." -> "United States"), so that one actor is one row of the
+        matrix whichever name the article uses; None for anything else, and for a government body
+        written out ("White House", "Chinese government"), which the roster or the article names."""
+        text = re.sub(r"^the\s+", "", " ".join(text.replace("’", "'").split()), flags=re.IGNORECASE)
+        adjective = self.adjective_of.get(text.lower())
+        words = text.split()
+        demonym = text == adjective and not text.replace(".", "").isupper()  # "Chinese" (a group), not "US"
+        if adjective is None or demonym or not all(w[:1].isupper() for w in words) \
+                or any(w.lower().strip(".") in _NOT_PLACES for w in words):
+            return None
+        return self.name_of.get(adjective)
+
     def home(self, text: str) -> str | None:
         """The country an article is about, for a ministry it names without one ("the commerce
         ministry", "MOFCOM"): the adjective whose words the text names most, the US left out (it
@@ -119,6 +133,11 @@ class BodyNames:
             kind = " ".join(_KIND_WORDS.get(w, w.capitalize()) for w in m.group(1).split())
             return f"{adjective} {kind} Ministry"
         return None
+
+
+# Words of a country's aliases that make them a body, not the place ("Chinese Communist Party").
+_NOT_PLACES = frozenset("government administration department house party leadership authorities commission ministry "
+                        "embassy pentagon cabinet council parliament congress ccp cpc street".split())
 
 
 def _title(words: str) -> str:

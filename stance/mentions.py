@@ -141,7 +141,7 @@ class Canonicalizer(TitleMemory):
         canonical name when it is a ministry with its country ("Beijing's commerce ministry")."""
         name = _clean_name(name)
         if self.body_names is not None:
-            name = self.body_names.ministry(name, self.home) or name
+            name = self.body_names.ministry(name, self.home) or self.body_names.country(name) or name
         if name in self.bodies:
             self.bodies.remove(name)
         self.bodies.append(name)

@@ -117,3 +117,12 @@ def test_a_description_before_the_name_is_read_again_at_the_end(roster):
     text = ('"We will not be pushed around," the premier says in a speech to steelworkers.\n\n'
             'Manitoba Premier Ruth Calder spoke in Winnipeg on Monday. "We will not be pushed around," Calder said.')
     assert [q.speaker for q in quotes_of(text, roster)] == ["Ruth Calder", "Ruth Calder"]
+
+
+def test_a_capital_or_short_name_speaks_as_its_country(roster):
+    text = ('"The tariffs are a grave mistake," Beijing said on Monday.\n\n'
+            '"We will respond in kind," Ottawa said.\n\n'
+            '"Our relationship is fair and balanced," Downing Street said.')
+    assert speaker_of(text, roster, "The tariffs") == "China"  # one actor, one row of the matrix
+    assert speaker_of(text, roster, "We will respond") == "Canada"
+    assert speaker_of(text, roster, "Our relationship") == "Downing Street"  # a body, not the place
