@@ -3,9 +3,10 @@
 The attributor (speakers.py) reads cues in a sentence; these fall-backs read what it cannot: a
 name signed after a dash ('"..." - Jane Doe'), a transcript caption in capitals, a clause ending
 in a colon ('Lula was defiant: "..."'), words quoted inside a clause whose subject is a person
-('Sheinbaum "categorically rejected" the claim'), 'That was the message from X' after the quote,
-a headline that repeats a body quote or names its speaker before a headline verb, the pieces of
-one quote split over paragraphs, and a surname met before the full name.
+('Sheinbaum "categorically rejected" the claim'), a quote inside a quote that names who says it,
+'That was the message from X' after the quote, a headline that repeats a body quote or names its
+speaker before a headline verb, the pieces of one quote split over paragraphs, a description or a
+surname met before the full name.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .cues import Ranges, inside, mention_tokens, topmost
+from .cues import Ranges, inside, is_cue, mention_tokens, topmost
 from .mentions import DETERMINERS
 from .quotes import Span
 from .records import Article, Paragraph
-from .salience import SPEECH_NOUNS, Resolved
+from .salience import SPEECH_NOUNS, Resolved, speech_owner
 from .speakers import Attribution, Attributor
 from .terms import MAX_TERM_WORDS
 
@@ -133,6 +134,41 @@ def clause_subject(para: Paragraph, doc: Any, att: Attributor, sp: Span, ranges:
             return None
         tok = tok.head
     return None
+
+
+def nested_cue(para: Paragraph, doc: Any, att: Attributor, sp: Span, outer: Span) -> Attribution | None:
+    """'"Yesterday Chuck Schumer said 'the summit was a success.' Thank you Chuck!" Trump wrote': words
+    quoted inside a quote are the words of whom the outer quote has say them, when it names them:
+    the subject of a reporting verb above them ("China is saying, '...'"), or the owner of a speech
+    noun ("President Biden's commitment to 'not seek to contain China'"). A pronoun there speaks
+    from the quoted speaker's side, not the article's: left alone, as is anything unnamed."""
+    qtoks = [t for t in doc if sp.start <= para.start + t.idx < sp.end]
+    head = topmost([t for t in qtoks if not t.is_punct])
+    if head is None:
+        return None
+
+    def in_outer(t: Any) -> bool:
+        return outer.start <= para.start + t.idx < outer.end and not sp.start <= para.start + t.idx < sp.end
+
+    owner = speech_owner(head, is_cue)
+    if owner is not None and in_outer(owner):
+        subj = owner
+    else:
+        cue = next((a for a in list(head.ancestors)[:3] if is_cue(a) and in_outer(a)), None)
+        subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and in_outer(c)), None) \
+            if cue is not None else None
+    if subj is None or subj.pos_ != "PROPN":
+        return None
+    ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in SPEAKING_ENTS), None)
+    if ent is None:  # a name the recogniser missed: a titled full name ("President Ana Ruiz") or one known
+        words = [t for t in subj.subtree if t.i <= subj.i and t.pos_ == "PROPN" and t.text[:1].isupper()]
+        text = " ".join(t.text for t in words)
+        who = att.canon.known(text) or att.canon.phrase(text, person_names=[], plural=False, is_org=False)
+        full = who is not None and who.type == "person" and len(who.name.split()) >= 2
+        return Attribution(who, text, None, "nested") if full else None
+    who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
+        att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
+    return Attribution(who, ent.text, None, "nested") if who is not None else None
 
 
 NAME_LINKS = frozenset("the of and on for in a with".split())  # small words inside a name

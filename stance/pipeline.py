@@ -21,7 +21,7 @@ from .cleaning import paragraphs
 from .cues import Ranges, is_cue
 from .errors import ArticleError
 from .layout import (attribute_headlines, caption_name, clause_subject, colon_intro, complete_names, dash_signature,
-                     late_descriptions, message_from, norm_text, share_along_chains)
+                     late_descriptions, message_from, nested_cue, norm_text, share_along_chains)
 from .mentions import Canonicalizer
 from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
@@ -74,7 +74,7 @@ def extract_article(article: Article, *, roster: Roster, nlp: Any = None,
         for i in idxs:
             sp = spans[i]
             decided[i] = _decide(article, para, doc, sp, spans, i, decided, att, ranges, last_attributed, sents)
-            if decided[i][0].speaker is not None and decided[i][1] != "headline":
+            if decided[i][0].speaker is not None and decided[i][1] not in ("headline", "nested"):
                 last_attributed = i
     share_along_chains(spans, decided)
     attribute_headlines(article, spans, decided, att)
@@ -117,7 +117,8 @@ def _decide(article: Article, para: Paragraph, doc: Any, sp: Span, spans: list[S
             last: int | None, sentences: SentenceIndex) -> tuple[Attribution, str]:
     none = Attribution(None, None, None, "none")
     if sp.nested_in is not None:
-        return replace(none, how="nested"), "nested"
+        found = None if is_term(article, sp) else nested_cue(para, doc, att, sp, spans[sp.nested_in])
+        return found or replace(none, how="nested"), "nested"
     quoted = article.text[sp.start:sp.end].rstrip("'\"”’ ")
     if _is_heading(para) and not re.search(r"[.!?,]$", quoted) and not any(is_cue(t) for t in doc):
         return replace(none, how="headline"), "headline"

@@ -126,3 +126,17 @@ def test_a_capital_or_short_name_speaks_as_its_country(roster):
     assert speaker_of(text, roster, "The tariffs") == "China"  # one actor, one row of the matrix
     assert speaker_of(text, roster, "We will respond") == "Canada"
     assert speaker_of(text, roster, "Our relationship") == "Downing Street"  # a body, not the place
+
+
+def test_words_quoted_inside_a_quote_are_whom_it_names_as_saying_them(roster):
+    text = ('"Senator Paul Grant said \'the summit was all hat and no cattle.\' Thank you, Paul," '
+            'the president wrote.\n\n'
+            '"The duties break President Ana Ruiz\'s commitment to \'never seek to contain our growth,\'" '
+            'the ministry said.\n\n'
+            '"At one point he said \'you are all threatened\' and I found it provocative," Lin Wei said.\n\n'
+            '"We reject the so-called \'Phase One\' logic," Lin said.')
+    assert speaker_of(text, roster, "the summit was") == "Paul Grant"
+    assert speaker_of(text, roster, "never seek") == "Ana Ruiz"
+    assert speaker_of(text, roster, "you are all") is None  # "he" inside a quote: from the quoted side
+    assert speaker_of(text, roster, "Phase One") is None  # a name, not speech
+    assert speaker_of(text, roster, "At one point") == "Lin Wei"
