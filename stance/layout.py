@@ -108,17 +108,15 @@ def colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp
 def clause_subject(para: Paragraph, doc: Any, att: Attributor, sp: Span, ranges: Ranges) -> Attribution | None:
     """'President Sheinbaum "categorically rejected" the claim', 'Navarro guaranteed viewers there
     would be "no recession"': words quoted inside a clause with no reporting cue are the words of
-    the person who is the subject of the nearest clause above them (a name, or "he"/"she" resolved),
-    named before the quote. Subjects that are not people ("The spat meant it would be "very
-    difficult"") are passed over on the way up, and a relative clause's "that" stands for a noun."""
+    the nearest clause subject above them, named before the quote, that is a person (a name, or
+    "he"/"she" resolved) or a named body. Other subjects ("The spat meant it would be "very
+    difficult"") are passed over on the way up; a name or a label in quote marks, or words under a
+    speech noun (the critics' words), get no speaker here."""
     qtoks = [t for t in doc if sp.start <= para.start + t.idx < sp.end]
     words = [t for t in qtoks if not t.is_punct]
     head = topmost(words)
-    if head is None or all(t.text[:1].isupper() or t.lower_ in NAME_LINKS for t in words if t.is_alpha) or (
-            len(words) <= MAX_TERM_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in words)
-            and head.i > 0 and doc[words[0].i - 1 - (doc[words[0].i - 1].is_punct and words[0].i > 1)].lower_
-            in ("a", "an", "the", "its", "their", "his", "her", "our")):
-        return None  # a name ('the "Sea Lanes Act,"'), a label ('a "criminal organization"', 'its "white list"')
+    if head is None or _names_a_thing(words, doc):
+        return None
     tok = head
     for _ in range(MAX_CLIMB):
         if tok is not head and tok.pos_ == "NOUN" and tok.lemma_.lower() in SPEECH_NOUNS | {"criticism"}:
@@ -172,6 +170,19 @@ def nested_cue(para: Paragraph, doc: Any, att: Attributor, sp: Span, outer: Span
 
 
 NAME_LINKS = frozenset("the of and on for in a with".split())  # small words inside a name
+LABEL_BEFORE = frozenset("a an the its their his her our".split())  # 'a "criminal organization"'
+
+
+def _names_a_thing(words: list[Any], doc: Any) -> bool:
+    """Quoted words that name something rather than say it: a name ('the "Sea Lanes Act,"'), or a
+    few words without a verb after an article or a possessive ('a "criminal organization"', 'its
+    "white list"')."""
+    if all(t.text[:1].isupper() or t.lower_ in NAME_LINKS for t in words if t.is_alpha):
+        return True
+    if len(words) > MAX_TERM_WORDS or any(t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    before = next((t for t in reversed(doc[:words[0].i]) if not t.is_punct), None)
+    return before is not None and before.lower_ in LABEL_BEFORE
 MAX_CLIMB = 6  # words up the parse from the quote to the clause whose subject speaks
 
 
@@ -244,8 +255,8 @@ def attribute_headlines(article: Article, spans: list[Span], decided: list[tuple
 
 
 def late_descriptions(decided: list[tuple[Attribution, str]], att: Attributor) -> None:
-    """A description left unresolved where it stood ("'...,' the president says" in a subtitle, "the
-    DFA chief" before the article names him) is the person the whole article gives that title or
+    """A description left unresolved where it stood ("'...,' the president says" in a subtitle,
+    before the article names anyone) is the person the whole article gives that title or
     description: read again once every title and apposition of the article is known."""
     for i, (a, kind) in enumerate(decided):
         if a.speaker is None or a.speaker.type != "person" or not a.mention \
