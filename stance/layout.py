@@ -19,7 +19,7 @@ from .cues import Ranges, inside, is_cue, mention_tokens, topmost
 from .mentions import DETERMINERS
 from .quotes import Span
 from .records import Article, Paragraph
-from .salience import SPEECH_NOUNS, Resolved, speech_owner
+from .salience import NOT_PERSONAL, PERSONAL_NAME, SPEECH_NOUNS, Resolved, speech_owner
 from .speakers import Attribution, Attributor
 from .terms import MAX_TERM_WORDS
 
@@ -278,6 +278,16 @@ def complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> N
     article gives later; the NER may have called "Carney" an ORG."""
     for i, (a, kind) in enumerate(decided):
         one_word = a.speaker is not None and a.speaker.type in ("person", "body") and " " not in a.speaker.name
-        full = att.canon.known_full_name(a.speaker.name) if one_word else None
+        full = None if not one_word else \
+            att.canon.known_full_name(a.speaker.name) or _body_named_like(a.speaker.name, att)
         if full and full != a.speaker.name:
             decided[i] = (replace(a, speaker=Resolved(full, "person")), kind)
+
+
+def _body_named_like(word: str, att: Attributor) -> str | None:
+    """The one full name the article gave as a body that reads as a person's and ends in `word`
+    ("Haley" after "Nikki Haley", which the recogniser took for an organisation)."""
+    places = {c for _, c in att.salience.countries}
+    names = {b for b in att.canon.bodies if PERSONAL_NAME.fullmatch(b) and b.endswith(" " + word)
+             and b not in places and not set(b.lower().split()) & NOT_PERSONAL}
+    return names.pop() if len(names) == 1 else None

@@ -20,6 +20,13 @@ PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | BODY_PRONOUNS | {"i", "we", "you",
 MAX_SENTENCES_BACK = 6
 WRONG_GENDER = {"he": "female", "him": "female", "she": "male", "her": "male"}  # a pronoun -> whom it never is
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# A body's name that reads as a person's ("Nikki Haley" tagged as an organisation): two or three
+# capitalised words, none of the words organisations are made of.
+PERSONAL_NAME = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}")
+NOT_PERSONAL = frozenset("""ministry department embassy commission agency office government administration council
+bank company firm union party court regulator committee association federation institute university group news
+times post journal house street motors capital partners holdings airlines energy international national federal
+reserve chamber board bureau service services network media press foundation fund trust club league""".split())
 # Phrases for the two parties of talks or a dispute, which the article named before.
 COUNTRY_PAIRS = {"countries", "nations", "governments", "economies"}
 PEOPLE_PAIRS = {"leaders", "presidents", "men", "women", "ministers", "negotiators", "heads of state"}
@@ -143,6 +150,14 @@ class Salience:
             subjects = [m for m in cands if m.subject]
             mains = [m for m in subjects if m.main]
             return (mains or subjects or cands)[-1].who
+        if p in WRONG_GENDER:  # "he"/"she" with no person before it: a name the recogniser took for a body
+            places = {c for _, c in self.countries}
+            for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
+                named = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type == "body"
+                         and m.subject and PERSONAL_NAME.fullmatch(m.who.name) and m.who.name not in places
+                         and not set(m.who.name.lower().split()) & NOT_PERSONAL]
+                if named:
+                    return Resolved(named[-1].who.name, "person")
         return None
 
     def rules_out(self, pronoun: str, who: Resolved) -> bool:

@@ -140,3 +140,11 @@ def test_words_quoted_inside_a_quote_are_whom_it_names_as_saying_them(roster):
     assert speaker_of(text, roster, "you are all") is None  # "he" inside a quote: from the quoted side
     assert speaker_of(text, roster, "Phase One") is None  # a name, not speech
     assert speaker_of(text, roster, "At one point") == "Lin Wei"
+
+
+def test_a_person_the_recogniser_takes_for_a_body_is_still_she_and_her_surname(roster):
+    text = ('Nikki Haley threw down the gauntlet on the former president\'s posture toward China on Tuesday.\n\n'
+            'While he was right about the imbalances, Haley said, the deal he signed "came up short."\n\n'
+            'The former president "did too little about the rest of the threat," she said.')
+    speakers = {q.text[:12]: q.speaker for q in quotes_of(text, roster)}
+    assert speakers == {"came up shor": "Nikki Haley", "did too litt": "Nikki Haley"}
