@@ -5,7 +5,9 @@ A cell counts the speaker's quotes toward the target by label: n favor, n agains
 with no favor or against label has no directional evidence: its net is blank in the CSV, it is
 left blank in the heatmap, and the page does not list it; nothing is averaged over quotes that
 say nothing about the target. A syndicated copy (`duplicate_of` set) is counted once, through its
-first copy; quotes with no speaker or no stance are left out.
+first copy; quotes with no speaker or no stance are left out. Speakers whose names differ only in
+accents, case, spaces or punctuation ("J.B. Pritzker", "JB Pritzker") are one row, under the
+spelling most of their quotes use.
 
 The network (speaker -> target, directional cells only) is written as an edge list (`edges.csv`)
 and as GraphML (`network.graphml`; weight = favor - against, plus the counts), the formats that
@@ -17,6 +19,8 @@ from __future__ import annotations
 import csv
 import heapq
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,7 @@ from xml.sax.saxutils import quoteattr
 from .config import STANCE_LABELS
 from .errors import InputError
 from .io import atomic_open, read_jsonl
+from .roster import fold
 
 TOP_QUOTES = 5  # directional quotes listed per cell in the HTML page
 TOP_FINDINGS = 10  # cells summarised at the top of the page
@@ -59,6 +64,15 @@ class Cell:
                                                 "date": rec.get("date"), "url": rec.get("url"),
                                                 "context": (rec.get("context") or "")[:CONTEXT_CHARS]})
             (heapq.heappush if len(self.top) < TOP_QUOTES else heapq.heappushpop)(self.top, item)
+
+    def merge(self, other: Cell) -> Cell:
+        """This cell with another's counts and quotes added (one speaker under two spellings)."""
+        self.n += other.n
+        for label, k in other.labels.items():
+            self.labels[label] += k
+        self.top = heapq.nsmallest(TOP_QUOTES, self.top + other.top, key=lambda t: (-t[0], -t[1]))
+        heapq.heapify(self.top)
+        return self
 
     @property
     def evidence(self) -> int:
@@ -133,7 +147,29 @@ def collect(scores_path: Path) -> tuple[dict[tuple[str, str], Cell], dict[str, i
             except (KeyError, TypeError, ValueError) as exc:
                 raise InputError(f"record {seq + 1} ({rec.get('id')}): stance toward {target!r} needs 'label' and "
                                  f"'probs' over {list(STANCE_LABELS)} (problem: {exc!r})", path=str(scores_path)) from None
-    return cells, seen
+    return _one_spelling(cells), seen
+
+
+def name_key(name: str) -> str:
+    """A speaker's name compared without accents, case, spaces or punctuation: "J.B. Pritzker" and
+    "JB Pritzker", "Lopez Obrador" and "López Obrador" are one speaker of the matrix."""
+    return re.sub(r"[^a-z0-9]", "", fold(name).lower()) or name
+
+
+def _one_spelling(cells: dict[tuple[str, str], Cell]) -> dict[tuple[str, str], Cell]:
+    """Cells of speakers whose names differ only in spelling (articles of several outlets) merged
+    under the spelling most of their scored pairs use; on a tie, the one with accents, then the longer."""
+    uses: dict[str, Counter[str]] = {}
+    for (speaker, _), c in cells.items():
+        uses.setdefault(name_key(speaker), Counter())[speaker] += c.n
+    shown = {k: min(u, key=lambda n: (-u[n], -sum(ord(ch) > 127 for ch in n), -len(n), n)) for k, u in uses.items()}
+    if all(len(u) == 1 for u in uses.values()):
+        return cells
+    merged: dict[tuple[str, str], Cell] = {}
+    for (speaker, target), c in sorted(cells.items()):
+        key = (shown[name_key(speaker)], target)
+        merged[key] = merged[key].merge(c) if key in merged else c
+    return merged
 
 
 def write_matrix_csv(cells: dict[tuple[str, str], Cell], path: Path) -> None:

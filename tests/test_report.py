@@ -152,3 +152,21 @@ def test_the_page_opens_with_findings_strongest_first(tmp_path):
     assert "Marco Rubio</b> in favor of <b>Wang Yi" not in findings  # no directional evidence, no finding
     anchor = findings.split("href='#", 1)[1].split("'", 1)[0]
     assert f"id='{anchor}'" in page
+
+
+def test_one_speaker_spelled_two_ways_is_one_row(tmp_path):
+    records = [
+        scored(0, "J.B. Pritzker", {"tariffs": (0.1, 0.8, 0.1)}),
+        scored(1, "JB Pritzker", {"tariffs": (0.1, 0.7, 0.2), "Canada": (0.8, 0.1, 0.1)}),
+        scored(2, "JB Pritzker", {"tariffs": (0.2, 0.2, 0.6)}),
+        scored(3, "Andrés López", {"tariffs": (0.8, 0.1, 0.1)}),
+        scored(4, "Andres Lopez", {"tariffs": (0.1, 0.8, 0.1)}),
+    ]
+    write_records(records, tmp_path / "scores.jsonl")
+    matrix = read_matrix(Path(build_report(tmp_path / "scores.jsonl", tmp_path / "report")["csv"]))
+    assert {s for s, _ in matrix} == {"JB Pritzker", "Andrés López"}  # most quotes; on a tie, the accents
+    cell = matrix[("JB Pritzker", "tariffs")]
+    assert (int(cell["n_quotes"]), int(cell["n_against"]), int(cell["n_none"])) == (3, 2, 1)
+    lopez = matrix[("Andrés López", "tariffs")]
+    assert (int(lopez["n_favor"]), int(lopez["n_against"])) == (1, 1)
+    assert "J.B. Pritzker" not in (tmp_path / "report" / "edges.csv").read_text(encoding="utf-8")
