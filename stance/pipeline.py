@@ -26,7 +26,7 @@ from .mentions import Canonicalizer
 from .nlp import load_nlp
 from .quotes import Span, find_spans, quote_form
 from .records import Article, BatchReport, Paragraph, Quote, quote_id
-from .roster import Roster, load_roster
+from .roster import Roster, load_roster, name_key, preferred_spelling
 from .salience import Resolved
 from .speakers import Attribution, Attributor
 from .targets import load_targets
@@ -253,18 +253,24 @@ class SpeakerCount:
 
 
 def count_speakers(quotes: Iterable[Quote], roster: Roster) -> list[SpeakerCount]:
-    """Speakers with counts (syndicated copies counted once), most quoted first."""
+    """Speakers with counts (syndicated copies counted once), most quoted first; one speaker spelled
+    several ways ("J.B. Pritzker", "JB Pritzker") is one row, under its most used spelling."""
     n: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
     arts: dict[str, set[str]] = {}
     kinds: dict[str, str | None] = {}
     mentions: dict[str, set[str]] = {}
     for q in quotes:
         if q.speaker is None or q.duplicate_of is not None:
             continue
-        n[q.speaker] = n.get(q.speaker, 0) + 1
-        arts.setdefault(q.speaker, set()).add(q.article)
-        kinds[q.speaker] = q.speaker_type
+        k = name_key(q.speaker)
+        n[k] = n.get(k, 0) + 1
+        spellings.setdefault(k, {})[q.speaker] = spellings.get(k, {}).get(q.speaker, 0) + 1
+        arts.setdefault(k, set()).add(q.article)
+        kinds[k] = q.speaker_type
         if q.speaker_mention:
-            mentions.setdefault(q.speaker, set()).add(q.speaker_mention)
-    return sorted((SpeakerCount(s, kinds[s], c, len(arts[s]), s in roster, tuple(sorted(mentions.get(s, ()))))
-                   for s, c in n.items()), key=lambda x: (-x.quotes, x.speaker))
+            mentions.setdefault(k, set()).add(q.speaker_mention)
+    shown = {k: preferred_spelling(u) for k, u in spellings.items()}
+    return sorted((SpeakerCount(shown[k], kinds[k], c, len(arts[k]), shown[k] in roster,
+                                tuple(sorted(mentions.get(k, ())))) for k, c in n.items()),
+                  key=lambda x: (-x.quotes, x.speaker))

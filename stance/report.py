@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import heapq
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from xml.sax.saxutils import quoteattr
 from .config import STANCE_LABELS
 from .errors import InputError
 from .io import atomic_open, read_jsonl
-from .roster import fold
+from .roster import name_key, preferred_spelling
 
 TOP_QUOTES = 5  # directional quotes listed per cell in the HTML page
 TOP_FINDINGS = 10  # cells summarised at the top of the page
@@ -150,19 +149,13 @@ def collect(scores_path: Path) -> tuple[dict[tuple[str, str], Cell], dict[str, i
     return _one_spelling(cells), seen
 
 
-def name_key(name: str) -> str:
-    """A speaker's name compared without accents, case, spaces or punctuation: "J.B. Pritzker" and
-    "JB Pritzker", "Lopez Obrador" and "López Obrador" are one speaker of the matrix."""
-    return re.sub(r"[^a-z0-9]", "", fold(name).lower()) or name
-
-
 def _one_spelling(cells: dict[tuple[str, str], Cell]) -> dict[tuple[str, str], Cell]:
     """Cells of speakers whose names differ only in spelling (articles of several outlets) merged
     under the spelling most of their scored pairs use; on a tie, the one with accents, then the longer."""
     uses: dict[str, Counter[str]] = {}
     for (speaker, _), c in cells.items():
         uses.setdefault(name_key(speaker), Counter())[speaker] += c.n
-    shown = {k: min(u, key=lambda n: (-u[n], -sum(ord(ch) > 127 for ch in n), -len(n), n)) for k, u in uses.items()}
+    shown = {k: preferred_spelling(u) for k, u in uses.items()}
     if all(len(u) == 1 for u in uses.values()):
         return cells
     merged: dict[tuple[str, str], Cell] = {}

@@ -42,6 +42,17 @@ def fold(s: str) -> str:
     return re.sub(r"(?<=\w)-(?=\w)", " ", s)
 
 
+def name_key(name: str) -> str:
+    """A speaker's name compared without accents, case, spaces or punctuation: "J.B. Pritzker" and
+    "JB Pritzker", "Lopez Obrador" and "López Obrador" are one speaker."""
+    return re.sub(r"[^a-z0-9]", "", fold(name).lower()) or name
+
+
+def preferred_spelling(uses: dict[str, int]) -> str:
+    """Of the spellings of one name, the one used most; on a tie, the one with accents, then the longer."""
+    return min(uses, key=lambda n: (-uses[n], -sum(ord(ch) > 127 for ch in n), -len(n), n))
+
+
 FAMILY_FIRST = frozenset({"China", "Taiwan", "Hong Kong", "South Korea", "North Korea"})  # "Mao Ning" is Ms Mao
 
 

@@ -568,3 +568,15 @@ def test_the_benchmark_knows_which_speakers_the_kept_text_never_names(roster):
     assert named_in_text("Donald Trump", "Trump spoke.", roster)
     assert not named_in_text("Lawrence Wong", text, roster)  # "he": named only in a paragraph not kept
     assert not named_in_text("Chinese Commerce Ministry", text, roster)
+
+
+def test_one_speaker_spelled_two_ways_is_counted_once(roster):
+    from stance.pipeline import count_speakers
+
+    first = quotes_of('"We will sue over these tariffs," Governor Andrés López said on Monday.', roster)
+    second = [q for q in extract_article(make_article('"They hurt our farmers," Governor Andres Lopez said. '
+                                                      '"We will not wait," Lopez added.', source="b.txt",
+                                                      article_id="b"), roster=roster)]
+    assert {q.speaker for q in first} | {q.speaker for q in second} == {"Andrés López", "Andres Lopez"}
+    rows = count_speakers([*first, *second], roster)
+    assert [(r.speaker, r.quotes, r.articles) for r in rows] == [("Andres Lopez", 3, 2)]
