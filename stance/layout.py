@@ -19,7 +19,7 @@ from .cues import Ranges, inside, is_cue, mention_tokens, topmost
 from .mentions import DETERMINERS
 from .quotes import Span
 from .records import Article, Paragraph
-from .salience import NOT_PERSONAL, PERSONAL_NAME, SPEECH_NOUNS, Resolved, speech_owner
+from .salience import SPEECH_NOUNS, Resolved, speech_owner
 from .speakers import Attribution, Attributor
 from .terms import MAX_TERM_WORDS
 
@@ -67,6 +67,13 @@ def caption_name(article: Article, para: Paragraph, att: Attributor, sp: Span) -
     return Attribution(att.canon.person(name), " ".join(m.group("name").split()[:len(name.split())]), None, "cue")
 
 
+def entity_speaker(att: Attributor, ent: Any) -> Resolved | None:
+    """The speaker a named entity stands for: a person by name, else a body or group phrase."""
+    if ent.label_ == "PERSON":
+        return att.canon.person(ent.text)
+    return att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
+
+
 COLON_BEFORE = re.compile(r":\s*[\"“‘']?\s*$")
 SPEAKING_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -96,8 +103,7 @@ def colon_intro(article: Article, para: Paragraph, doc: Any, att: Attributor, sp
     ent = next((e for e in doc.ents if e.start <= subj.i < e.end and e.label_ in SPEAKING_ENTS), None)
     if ent is None:
         return None
-    who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
-        att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
+    who = entity_speaker(att, ent)
     if who is None:
         return None
     att.salience.add(para.start + subj.idx, att.sentence_no, who, True)
@@ -164,8 +170,7 @@ def nested_cue(para: Paragraph, doc: Any, att: Attributor, sp: Span, outer: Span
         who = att.canon.known(text) or att.canon.phrase(text, person_names=[], plural=False, is_org=False)
         full = who is not None and who.type == "person" and len(who.name.split()) >= 2
         return Attribution(who, text, None, "nested") if full else None
-    who = att.canon.person(ent.text) if ent.label_ == "PERSON" else \
-        att.canon.phrase(ent.text, person_names=[], plural=ent.label_ == "NORP", is_org=ent.label_ == "ORG")
+    who = entity_speaker(att, ent)
     return Attribution(who, ent.text, None, "nested") if who is not None else None
 
 
@@ -212,8 +217,7 @@ def message_from(article: Article, para: Paragraph, doc: Any, att: Attributor, s
     if not ents:
         return None
     e = min(ents, key=lambda x: (("PERSON", "ORG", "NORP").index(x.label_), x.start_char))  # "Canadian PM Jane Doe"
-    who = att.canon.person(e.text) if e.label_ == "PERSON" else \
-        att.canon.phrase(e.text, person_names=[], plural=e.label_ == "NORP", is_org=e.label_ == "ORG")
+    who = entity_speaker(att, e)
     return Attribution(who, e.text, None, "cue") if who is not None else None
 
 
@@ -223,7 +227,8 @@ def share_along_chains(spans: list[Span], decided: list[tuple[Attribution, str]]
         prev = spans[i].continues
         if prev is not None and decided[prev][0].speaker is None and decided[i][0].speaker is not None:
             src = decided[i][0]
-            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation", src.phrase), decided[prev][1])
+            decided[prev] = (Attribution(src.speaker, src.mention, src.cue, "continuation", src.phrase),
+                             decided[prev][1])
 
 
 HEADLINE_CUE = re.compile(
@@ -287,7 +292,5 @@ def complete_names(decided: list[tuple[Attribution, str]], att: Attributor) -> N
 def _body_named_like(word: str, att: Attributor) -> str | None:
     """The one full name the article gave as a body that reads as a person's and ends in `word`
     ("Haley" after "Nikki Haley", which the recogniser took for an organisation)."""
-    places = {c for _, c in att.salience.countries}
-    names = {b for b in att.canon.bodies if PERSONAL_NAME.fullmatch(b) and b.endswith(" " + word)
-             and b not in places and not set(b.lower().split()) & NOT_PERSONAL}
+    names = {b for b in att.canon.bodies if b.endswith(" " + word) and att.salience.reads_as_person(b)}
     return names.pop() if len(names) == 1 else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -256,7 +257,7 @@ def count_speakers(quotes: Iterable[Quote], roster: Roster) -> list[SpeakerCount
     """Speakers with counts (syndicated copies counted once), most quoted first; one speaker spelled
     several ways ("J.B. Pritzker", "JB Pritzker") is one row, under its most used spelling."""
     n: dict[str, int] = {}
-    spellings: dict[str, dict[str, int]] = {}
+    spellings: dict[str, Counter[str]] = {}
     arts: dict[str, set[str]] = {}
     kinds: dict[str, str | None] = {}
     mentions: dict[str, set[str]] = {}
@@ -265,7 +266,7 @@ def count_speakers(quotes: Iterable[Quote], roster: Roster) -> list[SpeakerCount
             continue
         k = name_key(q.speaker)
         n[k] = n.get(k, 0) + 1
-        spellings.setdefault(k, {})[q.speaker] = spellings.get(k, {}).get(q.speaker, 0) + 1
+        spellings.setdefault(k, Counter())[q.speaker] += 1
         arts.setdefault(k, set()).add(q.article)
         kinds[k] = q.speaker_type
         if q.speaker_mention:

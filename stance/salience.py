@@ -151,14 +151,18 @@ class Salience:
             mains = [m for m in subjects if m.main]
             return (mains or subjects or cands)[-1].who
         if p in WRONG_GENDER:  # "he"/"she" with no person before it: a name the recogniser took for a body
-            places = {c for _, c in self.countries}
             for s in range(sentence, sentence - MAX_SENTENCES_BACK, -1):
                 named = [m for m in self.mentions if m.sentence == s and m.pos < pos and m.who.type == "body"
-                         and m.subject and PERSONAL_NAME.fullmatch(m.who.name) and m.who.name not in places
-                         and not set(m.who.name.lower().split()) & NOT_PERSONAL]
+                         and m.subject and self.reads_as_person(m.who.name)]
                 if named:
                     return Resolved(named[-1].who.name, "person")
         return None
+
+    def reads_as_person(self, name: str) -> bool:
+        """Whether a body's name reads as a person's ("Nikki Haley" tagged as an organisation): two or
+        three capitalised words, none of an organisation's words, not a country the article named."""
+        return bool(PERSONAL_NAME.fullmatch(name)) and not set(name.lower().split()) & NOT_PERSONAL \
+            and all(name != c for _, c in self.countries)
 
     def rules_out(self, pronoun: str, who: Resolved) -> bool:
         """Whether a gendered pronoun cannot stand for `who`: "she" is never a person known to be a

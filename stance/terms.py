@@ -32,8 +32,10 @@ NAMING_BEFORE = re.compile(r"\b(?:so-called|titled|entitled|dubbed|banner|nickna
 FUNCTION_WORD = re.compile(r"(?:and|or|but|nor|to|as|in|on|at|of|for|from|with|by|about|among|than|that|which|who|"
                            r"when|while|if|is|are|was|were|be|has|have|had|will|would|can|could|said|says|the|a|an)\b")
 POSSESSIVE_BEFORE = re.compile(r"(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ww]hat)(?<!\b[Tt]here)"
-                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$|\w[sS]['’]\s*[\"“‘']?$")  # CBS' "Face the Nation"
-SHOW_BEFORE = re.compile(r"\b(?:on(?:\s+the)?|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$", re.IGNORECASE)
+                               r"(?<!\b[Hh]ere)(?<!\b[Ww]ho)\w['’]s\s*[\"“‘']?$"
+                               r"|\w[sS]['’]\s*[\"“‘']?$")  # CBS' "Face the Nation"
+SHOW_BEFORE = re.compile(r"\b(?:on(?:\s+the)?|podcast|show|program|programme|network's|channel)\s*[\"“‘']?$",
+                         re.IGNORECASE)
 # A noun after a named span that makes it the title of a show or an event: 'the "After the Bell" program',
 # 'NRF's "State of Retail & the Consumer" virtual event'.
 EVENT_AFTER = re.compile(r"^[\"”’']?\s*(?:[a-z]+\s+)?(?:program|programme|show|event|summit|forum|conference|podcast|"

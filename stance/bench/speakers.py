@@ -16,7 +16,6 @@ when those words hold the gold speaker's family name.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from ..cleaning import make_article
 from ..io import read_jsonl
 from ..pipeline import extract_article
-from ..roster import fold, load_roster
+from ..roster import fold, load_roster, name_key
 from .quotes import predict_baseline
 
 REALNEWS = Path(__file__).resolve().parents[2] / "annotations" / "realnews" / "quotes.jsonl"
@@ -48,12 +47,6 @@ def rebuild(rows: list[dict]) -> tuple[str, list[tuple[dict, int, int]]]:
     return text, spans
 
 
-def _key(name: str) -> str:
-    """A name compared without accents, case, spaces or punctuation ("J.B. Pritzker" is "JB Pritzker",
-    "United Steel Workers" is "United Steelworkers")."""
-    return re.sub(r"[^a-z0-9]", "", fold(name).lower())
-
-
 def _members(name: str | None) -> frozenset[str]:
     return frozenset(p.strip() for p in (name or "").replace(",", " and ").split(" and ") if p.strip())
 
@@ -68,8 +61,9 @@ def _family_name_only(pred: str, gold: str, text: str) -> bool:
 
 def named_in_text(gold: str, text: str, roster) -> bool:  # type: ignore[no-untyped-def]
     """Whether the kept text (quotes blanked) names the gold speaker at all: the name, a roster alias,
-    or a person's first or last name (family names come first in many). Annotators read the whole page; a speaker named only in a paragraph
-    the set did not keep ("he said" whose antecedent was left out) cannot be found from the text."""
+    or a person's first or last name (family names come first in many). Annotators read the whole
+    page; a speaker named only in a paragraph the set did not keep ("he said" whose antecedent was
+    left out) cannot be found from the text."""
     entry = roster.get(gold)
     names = {gold, *(entry.aliases if entry is not None else ())}
     if (entry is None or entry.type == "person") and " and " not in gold and len(gold.split()) > 1:
@@ -126,8 +120,8 @@ def run(path: Path = REALNEWS, split: str | None = None) -> dict[str, dict[str, 
                     continue
                 c["found"] += 1
                 if system == "stance":
-                    said = {_key(n) for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
-                    right = _key(r["speaker"]) in said or (r.get("speaker_type") == "group"
+                    said = {name_key(n) for n in (hit[2], hit[4]) if n}  # speaker, or the body spoken for
+                    right = name_key(r["speaker"]) in said or (r.get("speaker_type") == "group"
                                                             and _members(r["speaker"]) == frozenset(hit[3])) \
                         or _family_name_only(hit[2], r["speaker"], text)
                 else:
